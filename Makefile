@@ -1,0 +1,91 @@
+# idline: see README.md.  `make` builds build/idline; `make test` runs every
+# test; `make asan` runs them under AddressSanitizer + UBSan; `make run`
+# serves the demo on 127.0.0.1:8080.
+
+CC	?= cc
+BUILD	?= build
+PKGS	 = libmicrohttpd sqlite3 libpcre2-8 yaml-0.1 libcurl jansson libsodium
+DEBS	 = build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 \
+	   libpcre2-dev check libyaml-dev libjansson-dev libcurl4-openssl-dev \
+	   libsodium-dev libcsv-dev python3 kannel kannel-extras curl
+
+WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wformat -Wformat-security -Wvla -fno-common
+OPT	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -fstack-protector-strong \
+	   $(SAN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+# Every module, by name (main.c is kept apart so tests link the rest).
+SRCS	= xmem sbuf log yml conf text date slots ckdig msisdn pii valid i18n \
+	  menu sess engine metrics store store_book store_repl store_outbox \
+	  repl csvimp httpc phone act act_status act_booking act_replace \
+	  notify ussd sms svc gw_at gw_kannel http outbox cli serve
+
+OBJS	= $(SRCS:%=$(BUILD)/%.o)
+LIB	= $(BUILD)/libidline.a
+
+CHECKS	= text date_slots csvimp
+CHECK_BINS = $(CHECKS:%=$(BUILD)/check_%)
+
+.PHONY: all test unit integration asan run clean deps gateway bench check-menus
+
+all: $(BUILD)/idline
+
+V ?= 0
+ifeq ($(V),0)
+Q = @
+endif
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+$(BUILD)/%.o: service/%.c service/*.h | $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(OBJS)
+	rm -f $@
+	ar rcs $@ $(OBJS)
+
+$(BUILD)/idline: $(BUILD)/main.o $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(BUILD)/main.o $(LIB) $(LDLIBS)
+
+$(BUILD)/check_%: tests/check_%.c $(LIB)
+	$(CC) $(CFLAGS) -Iservice -o $@ $< $(LIB) $(CHECK_LIBS) $(LDLIBS)
+
+unit: $(CHECK_BINS)
+	@fail=0; for t in $(CHECK_BINS); do \
+		echo "== $$t"; CK_DEFAULT_TIMEOUT=60 $$t || fail=1; \
+	done; exit $$fail
+
+integration: $(BUILD)/idline
+	@python3 tests/run_integration.py --bin $(BUILD)/idline
+
+test: unit integration
+
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    test
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+		else \
+			echo "missing packages; run: sudo apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+
+run: deps
+	$(MAKE) all
+	@mkdir -p var
+	./$(BUILD)/idline serve --config idline.yaml
+
+clean:
+	rm -rf build
