@@ -4,9 +4,9 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = libmicrohttpd sqlite3 libpcre2-8 yaml-0.1 libcurl jansson libsodium
+PKGS	 = libmicrohttpd sqlite3 libpcre2-8 yaml-0.1 libcurl libsodium
 DEBS	 = build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 \
-	   libpcre2-dev check libyaml-dev libjansson-dev libcurl4-openssl-dev \
+	   libpcre2-dev check libyaml-dev libcurl4-openssl-dev \
 	   libsodium-dev libcsv-dev python3 kannel kannel-extras curl
 
 WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -27,7 +27,7 @@ SRCS	= xmem sbuf log yml conf text date slots ckdig msisdn pii valid i18n \
 OBJS	= $(SRCS:%=$(BUILD)/%.o)
 LIB	= $(BUILD)/libidline.a
 
-CHECKS	= text date_slots csvimp
+CHECKS	= text date_slots csvimp httpc store_book store_repl store_outbox
 CHECK_BINS = $(CHECKS:%=$(BUILD)/check_%)
 
 .PHONY: all test unit integration asan run clean deps gateway bench check-menus
@@ -54,11 +54,12 @@ $(BUILD)/idline: $(BUILD)/main.o $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(BUILD)/main.o $(LIB) $(LDLIBS)
 
 $(BUILD)/check_%: tests/check_%.c $(LIB)
-	$(CC) $(CFLAGS) -Iservice -o $@ $< $(LIB) $(CHECK_LIBS) $(LDLIBS)
+	@echo "  CHECK   $<"
+	$(Q)$(CC) $(CFLAGS) -Iservice -o $@ $< $(LIB) $(CHECK_LIBS) $(LDLIBS)
 
 unit: $(CHECK_BINS)
 	@fail=0; for t in $(CHECK_BINS); do \
-		echo "== $$t"; CK_DEFAULT_TIMEOUT=60 $$t || fail=1; \
+		echo "== $$t"; CK_DEFAULT_TIMEOUT=120 $$t || fail=1; \
 	done; exit $$fail
 
 integration: $(BUILD)/idline
@@ -85,7 +86,18 @@ deps:
 run: deps
 	$(MAKE) all
 	@mkdir -p var
-	./$(BUILD)/idline serve --config idline.yaml
+	@./$(BUILD)/idline seed docs/demo --db var/idline.db
+	@echo
+	@echo "Try it as a phone, in another terminal:"
+	@echo "  build/idline phone"
+	@echo "Demo: reference 100000000001 is registered to +256700000001 (the"
+	@echo "phone's default number); other references and their dates of birth"
+	@echo "are in docs/demo/applications.csv.  README.md has the details."
+	@echo
+	./$(BUILD)/idline serve --db var/idline.db
 
 clean:
 	rm -rf build
+
+bench: all
+	@bash bench/run.sh

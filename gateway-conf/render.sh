@@ -15,6 +15,8 @@
 #   SMPP_PORT=2775 IDLINE_URL=http://127.0.0.1:8080
 #   RUNDIR=<repo>/var/kannel (made absolute; created if missing)
 #   LOGDIR=$RUNDIR
+#   DLR_SPOOL=$RUNDIR/dlr-spool (created if the template uses it: Kannel
+#             creates the subdirectories but not the spool directory)
 #   SECRET_QS= derived: "" or "secret=$IDLINE_SECRET&"
 #
 # Only a template containing the line "# render.sh: dev defaults" (that is
@@ -57,6 +59,8 @@ fi
 case $RUNDIR in /*) ;; *) RUNDIR=$(pwd)/$RUNDIR ;; esac
 : "${LOGDIR:=$RUNDIR}"
 case $LOGDIR in /*) ;; *) LOGDIR=$(pwd)/$LOGDIR ;; esac
+: "${DLR_SPOOL:=$RUNDIR/dlr-spool}"
+case $DLR_SPOOL in /*) ;; *) DLR_SPOOL=$(pwd)/$DLR_SPOOL ;; esac
 IDLINE_URL=${IDLINE_URL%/}
 
 # The secret goes into a URL that Kannel also scans for %-escapes.
@@ -72,7 +76,7 @@ else
 fi
 
 export ADMIN_PORT SMSBOX_PORT SENDSMS_PORT FAKE_PORT SMPP_PORT IDLINE_URL
-export RUNDIR LOGDIR SECRET_QS
+export RUNDIR LOGDIR DLR_SPOOL SECRET_QS
 
 out=${2:-$RUNDIR/kannel.conf}
 
@@ -114,6 +118,9 @@ if [ "$out" = - ]; then
 fi
 umask 077
 mkdir -p "$RUNDIR" "$LOGDIR" "$(dirname "$out")"
+if grep -q '@DLR_SPOOL@' "$tmpl"; then
+	mkdir -p "$DLR_SPOOL"
+fi
 tmpout=$(mktemp "$(dirname "$out")/.render.XXXXXX")
 sed -f "$script" "$tmpl" >"$tmpout"
 mv -f "$tmpout" "$out"

@@ -53,7 +53,6 @@ act_set_language(struct engine_ctx *c)
 {
 	struct svc *svc = act_svc(c);
 	const char *lang = engine_var(c, "lang");
-
 	char low[8];
 	size_t i;
 
@@ -117,7 +116,6 @@ act_verify(struct engine_ctx *c)
 	char pk[PII_HEX], rk[PII_HEX], h[PII_HEX];
 	long long now = (long long)time(NULL);
 	int locked, found, day, ok = 0;
-
 	char m[16];
 
 	if (ref == NULL)

@@ -289,7 +289,7 @@ engine_render(struct engine *e, struct sess *s, const char *notice_key,
 {
 	const struct menu_state *st = &e->m->states[s->state];
 	struct engine_view w;
-	size_t from = 0, to = 0, npages_guard;
+	size_t from = 0, to = 0;
 	int more = 0;
 	char *txt;
 
@@ -297,10 +297,6 @@ engine_render(struct engine *e, struct sess *s, const char *notice_key,
 	w.notice = notice_key ? engine_t(e, s, notice_key) : NULL;
 	if (st->kind == MENU_MENU) {
 		engine_pages(e, s, &w, b, (size_t)s->page, &from, &to, &more);
-		/* The page asked for may not exist (fewer items now). */
-		for (npages_guard = 0; from > 0 && s->page > 0 &&
-		    npages_guard < 1; npages_guard++)
-			;
 		txt = engine_join(e, s, &w, from, to, more, from > 0);
 		if (!text_fits(txt, b->gsm, b->ucs) && w.notice) {
 			/* The error line does not fit: it replaces the

@@ -83,6 +83,48 @@ USSD_USSN_CONF = 19
 HEADER = struct.Struct(">IIII")
 MAX_PDU = 64 * 1024
 
+# GSM 03.38 default alphabet, one septet per octet ("unpacked"), which is
+# how Kannel sends and expects data_coding 0 text over SMPP.
+GSM_BASIC = ("@\u00a3$\u00a5\u00e8\u00e9\u00f9\u00ec\u00f2\u00c7\n\u00d8"
+             "\u00f8\r\u00c5\u00e5\u0394_\u03a6\u0393\u039b\u03a9\u03a0"
+             "\u03a8\u03a3\u0398\u039e\x1b\u00c6\u00e6\u00df\u00c9"
+             " !\"#\u00a4%&'()*+,-./0123456789:;<=>?"
+             "\u00a1ABCDEFGHIJKLMNOPQRSTUVWXYZ\u00c4\u00d6\u00d1\u00dc\u00a7"
+             "\u00bfabcdefghijklmnopqrstuvwxyz\u00e4\u00f6\u00f1\u00fc\u00e0")
+GSM_EXT = {0x0A: "\f", 0x14: "^", 0x28: "{", 0x29: "}", 0x2F: "\\",
+           0x3C: "[", 0x3D: "~", 0x3E: "]", 0x40: "|", 0x65: "\u20ac"}
+_GSM_ENC = {c: bytes([i]) for i, c in enumerate(GSM_BASIC) if i != 0x1B}
+_GSM_ENC.update({c: bytes([0x1B, i]) for i, c in GSM_EXT.items()})
+
+
+def gsm_decode(data):
+    """Unpacked GSM 03.38 septets -> str."""
+    out = []
+    esc = False
+    for b in data:
+        b &= 0x7F
+        if esc:
+            out.append(GSM_EXT.get(b, GSM_BASIC[b]))
+            esc = False
+        elif b == 0x1B:
+            esc = True
+        else:
+            out.append(GSM_BASIC[b])
+    return "".join(out)
+
+
+def gsm_encode(text):
+    """str -> unpacked GSM 03.38 septets; unknown characters become '?'."""
+    return b"".join(_GSM_ENC.get(c, b"?") for c in text)
+
+
+def _encode_text(text, data_coding):
+    if data_coding == 0x08:
+        return text.encode("utf-16-be")
+    if data_coding in (0x00, 0x0F):
+        return gsm_encode(text)
+    return text.encode("latin-1")
+
 
 class SmppError(Exception):
     """Raised for malformed PDUs and failed operations."""
@@ -196,12 +238,14 @@ class Pdu:
 
     @property
     def text(self):
-        """The message text: UCS-2 (data_coding 8) decoded from UTF-16BE,
-        otherwise the octets decoded as Latin-1 (Kannel sends GSM-7 text as
-        unpacked octets with ASCII letters in place).  UDH is stripped."""
+        """The message text, UDH stripped: data_coding 8 is UTF-16BE, 0 (and
+        0x0F) unpacked GSM 03.38 as Kannel sends it ("@" is 0x00, "\u20ac"
+        is 1B 65), anything else Latin-1."""
         data = self.payload[len(self.udh):]
         if self.data_coding == 0x08:
             return data.decode("utf-16-be", errors="replace")
+        if self.data_coding in (0x00, 0x0F):
+            return gsm_decode(data)
         return data.decode("latin-1")
 
     def tlv_int(self, tag, default=None):
@@ -485,14 +529,11 @@ class FakeSmpp:
                         registered_delivery=0, tlvs=None, wait_resp=True,
                         timeout=10.0):
         """Send one deliver_sm to the bound ESME.  short_message may be str
-        (encoded as UTF-16BE when data_coding is 8, Latin-1 otherwise) or
-        bytes.  Returns the deliver_sm_resp command_status (None when
-        wait_resp is false)."""
+        (encoded as UTF-16BE when data_coding is 8, unpacked GSM 03.38 when
+        it is 0 or 0x0F, Latin-1 otherwise) or bytes.  Returns the
+        deliver_sm_resp command_status (None when wait_resp is false)."""
         if isinstance(short_message, str):
-            if data_coding == 0x08:
-                short_message = short_message.encode("utf-16-be")
-            else:
-                short_message = short_message.encode("latin-1")
+            short_message = _encode_text(short_message, data_coding)
         tlvs = dict(tlvs or {})
         if len(short_message) > 254:
             tlvs[TAG_MESSAGE_PAYLOAD] = short_message

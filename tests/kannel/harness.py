@@ -282,8 +282,8 @@ def status_info(admin_port, password=DEV_STATUS_PASSWORD, host=HOST,
     smscs = {}
     for s in root.iter("smsc"):
         sid = s.findtext("id") or s.findtext("admin-id") or "?"
-        st = (s.findtext("status") or "").split()[0] if \
-            (s.findtext("status") or "").split() else ""
+        words = (s.findtext("status") or "").split()
+        st = words[0] if words else ""
         if smscs.get(sid) != "online":
             smscs[sid] = st
     return {
@@ -650,7 +650,7 @@ def _url_decode_bytes(data):
 
 
 def _url_encode_bytes(data):
-    """Like Kannel's octstr_url_encode: keep [A-Za-z0-9], %XX the rest."""
+    """%XX for every octet but [A-Za-z0-9]; fakesmsc decodes it."""
     return "".join(chr(b) if (48 <= b <= 57 or 65 <= b <= 90 or
                               97 <= b <= 122) else "%%%02X" % b
                    for b in data)
@@ -667,8 +667,8 @@ class Mt:
     udh               UDH octets (b"" unless type == "udh")
     text              data decoded: UTF-16BE for ucs-2, UTF-8 otherwise; for
                       "udh" parts UTF-16BE when the data looks like UCS-2
-                      (see _looks_ucs2), else UTF-8.  Newlines in a text MT arrive on separate
-                      fakesmsc lines and are joined back here.
+                      (see _looks_ucs2), else UTF-8.  Newlines in a text MT
+                      arrive on separate fakesmsc lines and are joined back.
     """
 
     def __init__(self, sender, receiver, type_, data, udh=b""):
@@ -730,9 +730,13 @@ class Message:
         self.parts = parts
         self.sender = parts[0].sender
         self.receiver = parts[0].receiver
-        self.text = "".join(p.text for p in parts)
         self.ucs2 = any(p.type == "ucs-2" or
                         (p.type == "udh" and p._looks_ucs2()) for p in parts)
+        if self.ucs2:       # one decision for all parts of the message
+            self.text = b"".join(p.data for p in parts).decode(
+                "utf-16-be", errors="replace")
+        else:
+            self.text = "".join(p.text for p in parts)
 
     def __repr__(self):
         return "<Message %s->%s %d part(s) %r>" % (

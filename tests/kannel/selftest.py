@@ -37,6 +37,8 @@ USSD_CODE = "123"
 ARABIC = "مرحبا بكم في السجل"          # not in GSM 03.38
 USSD_MENU = "CON Welcome to idline\n1. Application status\n2. Book"
 SMS_MENU = "Reply with:\n1 STATUS <ref>\n2 BOOK <ref>"
+USSD_SCREEN = "CON " + "".join(chr(ord("a") + i % 26) for i in range(196))
+SECRET = "s3cr3t-token"
 
 
 # -- stub idline ------------------------------------------------------------
@@ -45,7 +47,8 @@ class StubIdline:
     """Records every request; answers /sms/kannel like a minimal idline:
 
     meta with ussd_service_op -> USSD_MENU + X-Kannel-Meta-Data (op 2 and
-                                 the same vendor_session_id)
+                                 the same vendor_session_id); for text
+                                 "screen" a 200-character screen
     text "fail"               -> HTTP 500
     text "long"               -> 400 characters
     text "empty"              -> 200 with an empty body
@@ -114,7 +117,8 @@ class StubIdline:
         meta = parse_meta(p.get("meta", "")).get("smpp", {})
         if "ussd_service_op" in meta:
             sid = meta.get("vendor_session_id", b"").decode("latin-1")
-            return 200, USSD_MENU, {"X-Kannel-Meta-Data": build_meta(
+            body = USSD_SCREEN if text == "screen" else USSD_MENU
+            return 200, body, {"X-Kannel-Meta-Data": build_meta(
                 ussd_service_op=b"\x02", vendor_session_id=sid)}
         if text == "fail":
             return 500, "internal error", {}
@@ -319,7 +323,7 @@ def t_ussd_over_smpp(c):
 def t_restart_keeps_fakesmsc_and_secret(c):
     """stop_keep_store/start with a secret: the same FakeSmsc reconnects
     and the callback URL now carries secret=."""
-    c.k.secret = "s3cr3t-token"
+    c.k.secret = SECRET
     c.k.stop_keep_store()
     check(not c.k.bb_pidfile.exists() and not c.k.sb_pidfile.exists(),
           "pid files removed on stop")
@@ -327,10 +331,24 @@ def t_restart_keeps_fakesmsc_and_secret(c):
     c.k.wait_smsc("FAKE", "online", 10)
     c.sms.send(MSISDN, SHORTCODE, "after restart")
     r = c.stub.mo("after restart")
-    check(r["raw_query"].startswith("secret=s3cr3t-token&from="),
+    check(r["raw_query"].startswith("secret=%s&from=" % SECRET),
           "secret first in the query", r["raw_query"])
     c.sms.wait_for(lambda m: m.text == "ECHO after restart", 10)
     check(c.sms.restarts >= 1, "fakesmsc was restarted")
+
+
+def t_smsbox_down_queues_mo(c):
+    """With smsbox stopped bearerbox keeps the MO; it reaches idline when
+    smsbox is back."""
+    c.k.stop_smsbox()
+    c.sms.send(MSISDN, SHORTCODE, "while smsbox down")
+    time.sleep(0.5)
+    check(not any(r["params"].get("text") == "while smsbox down"
+                  for r in c.stub.requests), "MO reached idline early")
+    eq(c.k.status_info()["sms_received_queued"], 1, "queued in bearerbox")
+    c.k.start_smsbox()
+    c.stub.mo("while smsbox down")
+    c.sms.wait_for(lambda m: m.text == "ECHO while smsbox down", 10)
 
 
 def t_crash_leaves_stale_pidfiles(c):
@@ -344,6 +362,87 @@ def t_crash_leaves_stale_pidfiles(c):
     c.sms.wait_for(lambda m: m.text == "ECHO after crash", 10)
 
 
+def _prod_kannel(c, name, env):
+    smpp = FakeSmpp(system_id=env["sysid"], password=env["pw"]).start()
+    k = Kannel(c.workdir / name, c.stub.url, secret=SECRET,
+               template=Path(__file__).resolve().parents[2] /
+               "gateway-conf" / name, extra_env=env["env"](smpp.port))
+    c.extra_pids = getattr(c, "extra_pids", [])
+    try:
+        k.start(fresh=True)
+        c.extra_pids += [k.bearerbox.pid, k.smsbox.pid]
+        smpp.wait_bound(10)
+    except BaseException:
+        k.stop()
+        smpp.stop()
+        raise
+    return k, smpp
+
+
+def t_prod_sms_template(c):
+    """kannel-smpp.conf.template renders, binds with its credentials,
+    routes MO -> idline (with secret) -> submit_sm, and sendsms DLRs work
+    through dlr-storage spool."""
+    env = {"sysid": "idl-sms", "pw": "pw1", "env": lambda port: {
+        "SMSC_HOST": "127.0.0.1", "SMSC_PORT": str(port),
+        "SMSC_SYSTEM_ID": "idl-sms", "SMSC_PASSWORD": "pw1",
+        "SMSC_SYSTEM_TYPE": "", "SMSC_THROUGHPUT": "50"}}
+    k, smpp = _prod_kannel(c, "kannel-smpp.conf.template", env)
+    try:
+        conf = k.conf.read_text()
+        check("@" not in conf.replace("%", ""), "placeholders left")
+        smpp.send_sms(MSISDN, SHORTCODE, "prod sms")
+        r = c.stub.mo("prod sms")
+        check(r["raw_query"].startswith("secret=%s&" % SECRET),
+              "secret in callback", r["raw_query"])
+        sub = smpp.wait_submit(lambda p: p.text == "ECHO prod sms", 10)
+        eq(sub.dest, MSISDN, "reply destination")
+        st, _ = k.sendsms(MSISDN2, "prod dlr", from_=SHORTCODE, dlr_mask=31,
+                          dlr_url=c.stub.url + "/sms/kannel/dlr?id=OUT-P"
+                          "&status=%d&smsc_id=%F&ts=%T")
+        eq(st, 202, "sendsms")
+        sub = smpp.wait_submit(lambda p: p.text == "prod dlr", 10)
+        check(sub.registered_delivery & 1, "registered_delivery requested")
+        smpp.send_dlr(sub)
+        r = c.stub.wait(lambda r: r["params"].get("id") == "OUT-P" and
+                        r["params"].get("status") == "1", 10)
+        eq(r["params"]["smsc_id"], sub.message_id, "DLR smsc_id")
+    finally:
+        k.stop()
+        smpp.stop()
+
+
+def t_prod_ussd_template(c):
+    """kannel-ussd-smpp.conf.template: USSD step with TLVs, and a 200-char
+    screen goes out as ONE submit_sm cut at 182 characters (no UDH)."""
+    env = {"sysid": "idl-ussd", "pw": "pw2", "env": lambda port: {
+        "USSD_HOST": "127.0.0.1", "USSD_PORT": str(port),
+        "USSD_SYSTEM_ID": "idl-ussd", "USSD_PASSWORD": "pw2",
+        "USSD_SYSTEM_TYPE": "", "USSD_SERVICE_TYPE": "USSD"}}
+    k, smpp = _prod_kannel(c, "kannel-ussd-smpp.conf.template", env)
+    try:
+        smpp.send_ussd(MSISDN, USSD_CODE, "*123*9#", op=USSD_PSSR_IND,
+                       session_id="P-1")
+        r = c.stub.mo("*123*9#")
+        check(r["raw_query"].startswith("secret=%s&" % SECRET), "secret")
+        sub = smpp.wait_submit(lambda p: p.vendor_session_id == "P-1", 10)
+        eq(sub.ussd_service_op, 2, "op")
+        eq(sub.text, USSD_MENU, "screen")
+        check("[SVC:idline-ussd]" in k.access_log(),
+              "served by the idline-ussd service")
+        smpp.send_ussd(MSISDN, USSD_CODE, "screen", op=USSD_USSR_CONF,
+                       session_id="P-2")
+        sub = smpp.wait_submit(lambda p: p.vendor_session_id == "P-2", 10)
+        eq(sub.text, USSD_SCREEN[:182], "screen cut at 182")
+        eq(sub.udh, b"", "no UDH")
+        time.sleep(0.3)
+        eq(len([p for p in smpp.submits if p.vendor_session_id == "P-2"]),
+           1, "one submit_sm per screen")
+    finally:
+        k.stop()
+        smpp.stop()
+
+
 TESTS = [
     t_fake_works_while_smpp_down,
     t_sms_echo,
@@ -355,7 +454,10 @@ TESTS = [
     "start_smpp",
     t_ussd_over_smpp,
     t_restart_keeps_fakesmsc_and_secret,
+    t_smsbox_down_queues_mo,
     t_crash_leaves_stale_pidfiles,
+    t_prod_sms_template,
+    t_prod_ussd_template,
 ]
 
 
@@ -397,6 +499,7 @@ def main():
                     traceback.print_exc()
             if k.bearerbox:
                 pids += [k.bearerbox.pid, k.smsbox.pid]
+            pids += getattr(c, "extra_pids", [])
             if sms.pid:
                 pids.append(sms.pid)
             sys.stdout.flush()
