@@ -250,9 +250,10 @@ engine_pages(struct engine *e, struct sess *s, const struct engine_view *w,
 			txt = engine_join(e, s, w, start, start + k, m, p > 0);
 			fits = text_fits(txt, b->gsm, b->ucs);
 			free(txt);
-			if (!fits)
-				break;
-			best = k;
+			/* No early stop: k options without a "more" line may
+			 * fit where fewer options with it do not. */
+			if (fits)
+				best = k;
 		}
 		if (best == 0)
 			best = 1;
@@ -307,8 +308,15 @@ engine_render(struct engine *e, struct sess *s, const char *notice_key,
 			free(txt);
 			txt = engine_join(e, s, &w, from, to, more, from > 0);
 		}
-	} else
+	} else {
 		txt = engine_join(e, s, &w, 0, 0, 0, 0);
+		if (!text_fits(txt, b->gsm, b->ucs) && w.notice) {
+			/* The prompt says what to type; keep it whole. */
+			w.notice = NULL;
+			free(txt);
+			txt = engine_join(e, s, &w, 0, 0, 0, 0);
+		}
+	}
 	if (!text_fits(txt, b->gsm, b->ucs)) {
 		log_warn("screen_over_budget", "state=%s lang=%s", st->name,
 		    s->lang);

@@ -17,6 +17,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <stdatomic.h>
+#include <unistd.h>
+
 #include <microhttpd.h>
 
 #include "conf.h"
@@ -39,6 +42,8 @@ enum http_route { R_NONE, R_AT, R_KANNEL, R_DLR, R_HEALTH, R_METRICS };
 
 struct http {
 	struct MHD_Daemon	*d;
+	atomic_int		 inflight;	/* requests between first
+						   callback and completion */
 	struct svc		*svc;
 	char			*cert, *key;
 };
@@ -230,6 +235,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		q = xcalloc(1, sizeof(*q));
 		sbuf_init(&q->body);
 		*con_cls = q;
+		atomic_fetch_add(&h->inflight, 1);
 		http_peer(c, q->peer, sizeof(q->peer));
 		if (strcmp(url, "/ussd/africastalking") == 0)
 			q->route = R_AT;
@@ -345,14 +351,15 @@ static void
 http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode why)
 {
+	struct http *h = cls;
 	struct http_req *q = *con_cls;
 	size_t i;
 
-	(void)cls;
 	(void)c;
 	(void)why;
 	if (q == NULL)
 		return;
+	atomic_fetch_sub(&h->inflight, 1);
 	for (i = 0; i < q->nfields; i++) {
 		free((char *)(uintptr_t)q->fields[i].name);
 		free((char *)(uintptr_t)q->fields[i].value);
@@ -452,6 +459,18 @@ http_quiesce(struct http *h)
 {
 	if (h && h->d)
 		MHD_quiesce_daemon(h->d);
+}
+
+int
+http_drain(struct http *h, int timeout_ms)
+{
+	int waited = 0;
+
+	while (h && atomic_load(&h->inflight) > 0 && waited < timeout_ms) {
+		usleep(10000);
+		waited += 10;
+	}
+	return h ? atomic_load(&h->inflight) : 0;
 }
 
 void

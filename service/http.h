@@ -20,7 +20,10 @@ struct http	*http_start(struct svc *svc);
 int		 http_port(struct http *h);
 /* Stops accepting new connections (first step of a graceful stop). */
 void		 http_quiesce(struct http *h);
-/* Waits for requests in flight, then frees everything. */
+/* Waits up to timeout_ms for requests in flight to be answered; returns
+ * how many are still in flight. */
+int		 http_drain(struct http *h, int timeout_ms);
+/* Stops the server and frees everything. */
 void		 http_stop(struct http *h);
 
 #endif
