@@ -101,3 +101,6 @@ clean:
 
 bench: all
 	@bash bench/run.sh
+
+gateway:
+	@bash gateway-conf/run-dev.sh

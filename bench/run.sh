@@ -10,22 +10,30 @@ CONN=${CONN:-32}
 command -v wrk >/dev/null || { echo "bench needs wrk (apt-get install -y wrk)"; exit 1; }
 dir=$(mktemp -d /tmp/idline-bench.XXXXXX)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-"$BIN" seed docs/demo --db "$dir/b.db" >/dev/null
+"$BIN" seed docs/demo --db "$dir/b.db" >/dev/null 2>&1
 "$BIN" serve --db "$dir/b.db" --listen 127.0.0.1:$port 2>"$dir/log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-rps() { wrk -t2 -c"$CONN" -d"${DUR}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
-lat() { wrk -t2 -c"$CONN" -d"${DUR}s" --latency "$@" | awk '/ 99%/ {print $2}'; }
-floor=$(rps "http://127.0.0.1:$port/healthz")
-menu=$(rps -s bench/ussd.lua "http://127.0.0.1:$port")
-status=$(rps -s bench/status.lua "http://127.0.0.1:$port")
-floor2=$(rps "http://127.0.0.1:$port/healthz")
-python3 - "$floor" "$menu" "$status" "$floor2" <<'PY'
+# rps CONNECTIONS ARGS...: requests per second over DUR seconds.
+rps() { c=$1; shift; wrk -t2 -c"$c" -d"${DUR}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+u="http://127.0.0.1:$port"
+f32=$(rps "$CONN" "$u/healthz")
+menu=$(rps "$CONN" -s bench/ussd.lua "$u")
+f2=$(rps 2 "$u/healthz")
+status=$(rps 2 -s bench/status.lua "$u")
+f32b=$(rps "$CONN" "$u/healthz")
+f2b=$(rps 2 "$u/healthz")
+python3 - "$f32" "$f32b" "$menu" "$f2" "$f2b" "$status" "$CONN" <<'PY'
 import sys
-f1, menu, status, f2 = map(float, sys.argv[1:])
-floor = (f1 + f2) / 2
-print("bare-HTTP floor (GET /healthz)   %9.0f req/s (runs: %.0f, %.0f)" % (floor, f1, f2))
-print("USSD menu hop (new session)      %9.0f req/s  = %.2f of floor" % (menu, menu / floor))
-print("USSD status answer (SQLite+audit)%9.0f req/s  = %.2f of floor" % (status, status / floor))
+a, b, menu, c, d, status = map(float, sys.argv[1:7])
+conn = sys.argv[7]
+f32, f2 = (a + b) / 2, (c + d) / 2
+print("%s connections:" % conn)
+print("  bare-HTTP floor (GET /healthz)    %8.0f req/s (runs %.0f, %.0f)" % (f32, a, b))
+print("  USSD hop, new session (AT POST)   %8.0f req/s = %.2f x floor" % (menu, menu / f32))
+print("2 connections, hops in order:")
+print("  bare-HTTP floor (GET /healthz)    %8.0f req/s (runs %.0f, %.0f)" % (f2, c, d))
+print("  status journey hop (3 per answer) %8.0f req/s = %.2f x floor" % (status, status / f2))
+print("  = %.0f status answers/s (each: verify, SQLite read, audit commit)" % (status / 3))
 PY

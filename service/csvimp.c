@@ -141,7 +141,7 @@ static int	 csvimp_code(const char *, size_t, size_t);
 static int	 csvimp_oneof(const char *, const char *const *);
 static void	 csvimp_list(char *, size_t, const char *const *);
 static int	 csvimp_int(const char *, int, int, int *);
-static void	 csvimp_text(const char *, const char *, size_t,
+static void	 csvimp_text(const char *, const char *, size_t, size_t,
 		    struct sbuf *);
 static void	 csvimp_copy(char *, size_t, const char *);
 static void	*csvimp_grow(void *, size_t *, size_t, size_t);
@@ -706,7 +706,8 @@ csvimp_int(const char *s, int lo, int hi, int *v)
  * holds.  s NULL means already reported.
  */
 static void
-csvimp_text(const char *col, const char *s, size_t max, struct sbuf *why)
+csvimp_text(const char *col, const char *s, size_t max, size_t max_bytes,
+    struct sbuf *why)
 {
 	const unsigned char	*u;
 	unsigned long		 cp;
@@ -734,9 +735,10 @@ csvimp_text(const char *col, const char *s, size_t max, struct sbuf *why)
 	if (chars > max)
 		sbuf_addf(csvimp_sep(why), "%s is longer than %zu characters",
 		    col, max);
-	else if (len > max)
+	else if (len > max_bytes)
 		sbuf_addf(csvimp_sep(why), "%s is longer than %zu bytes "
-		    "(letters outside ASCII take 2 to 4 bytes)", col, max);
+		    "(letters outside ASCII take 2 to 4 bytes)", col,
+		    max_bytes);
 }
 
 /* Copies s (already checked to fit) into dst of n bytes. */
@@ -990,8 +992,9 @@ csvimp_check_office(struct csvimp_ctx *c, char **f, int line,
 		    sizeof e));
 		code = NULL;
 	}
-	csvimp_text("name", f[1], sizeof r->name - 1, why);
-	csvimp_text("short_name", f[2], sizeof r->short_name - 1, why);
+	csvimp_text("name", f[1], sizeof r->name - 1, sizeof r->name - 1, why);
+	/* Screens are checked with 16-character office names (engine.c). */
+	csvimp_text("short_name", f[2], 16, sizeof r->short_name - 1, why);
 	if (f[3] != NULL && slots_parse_workdays(f[3], &p.workdays) == -1) {
 		sbuf_addf(csvimp_sep(why), "workdays %s is not a list of days "
 		    "such as mon-fri or mon,wed,sat", csvimp_echo(f[3], e,
@@ -1114,7 +1117,8 @@ csvimp_check_holiday(struct csvimp_ctx *c, char **f, int line,
 			    "office code (2 to 16 of A-Z 0-9 _ -)",
 			    csvimp_echo(f[1], e, sizeof e));
 	}
-	csvimp_text("name", f[2], sizeof r->name - 1, why);
+	csvimp_text("name", f[2], sizeof r->name - 1, sizeof r->name - 1,
+	    why);
 	if (dayok && offok) {
 		key = xasprintf("%d|%s", day, f[1]);
 		if ((first = csvimp_keys_add(&h->keys, key, line)) != 0)

@@ -36,7 +36,7 @@ struct csvimp_office {
 	int		line;
 	char		code[17];	/* [A-Z0-9_-]{2,16} */
 	char		name[81];
-	char		short_name[21];	/* shown on screens; <= 20 chars */
+	char		short_name[65];	/* shown on screens; <= 16 chars */
 	unsigned	workdays;	/* slots_parse_workdays() bits */
 	int		open_min, close_min;
 	int		lunch_start, lunch_end;	/* -1 when both are empty */

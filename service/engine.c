@@ -142,13 +142,16 @@ engine_lookup(const char *name, void *arg)
 	return v ? v : "";
 }
 
-/* Template lookup for checks: every variable is a 10-character sample. */
+/*
+ * Template lookup for checks: every variable is a 10-character sample,
+ * office names 20 (the longest short name an office may have).
+ */
 static const char *
 engine_lookup_sample(const char *name, void *arg)
 {
-	(void)name;
 	(void)arg;
-	return ENGINE_SAMPLE;
+	return strstr(name, "office") ? ENGINE_SAMPLE "888888" :
+	    ENGINE_SAMPLE;
 }
 
 static const struct engine_action *
@@ -295,9 +298,12 @@ engine_render(struct engine *e, struct sess *s, const char *notice_key,
 	char *txt;
 
 	engine_view_build(e, s, st, engine_lookup, &w);
+	if (st->kind == MENU_MENU)
+		/* Pages are cut without the error line, as engine_input
+		 * does, so "98" and the numbers stay where the user saw them. */
+		engine_pages(e, s, &w, b, (size_t)s->page, &from, &to, &more);
 	w.notice = notice_key ? engine_t(e, s, notice_key) : NULL;
 	if (st->kind == MENU_MENU) {
-		engine_pages(e, s, &w, b, (size_t)s->page, &from, &to, &more);
 		txt = engine_join(e, s, &w, from, to, more, from > 0);
 		if (!text_fits(txt, b->gsm, b->ucs) && w.notice) {
 			/* The error line does not fit: it replaces the
@@ -459,8 +465,8 @@ engine_start(struct engine *e, struct sess *s, struct sess_snap *snap,
 		sess_snap_free(s->resume);
 		s->resume = snap;
 		s->state = e->m->start;
-		if (snap->lang[0])
-			memcpy(s->lang, snap->lang, sizeof(s->lang));
+		/* Asked in the phone's language; "continue" restores the
+		 * journey's own language (sess_restore). */
 		sbuf_init(&sb);
 		sbuf_addf(&sb, "%s\n1. %s\n2. %s",
 		    engine_t(e, s, "resume.prompt"),

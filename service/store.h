@@ -48,7 +48,7 @@ struct store_app {
 	char	msisdn[17];
 	char	office[17];
 	char	office_name[81];	/* joined from offices, "" if none */
-	char	office_short[21];
+	char	office_short[65];
 	long long updated;		/* unix time */
 };
 

@@ -19,7 +19,7 @@ struct store_outbox_msg;
 struct store_office {
 	char		code[17];
 	char		name[81];
-	char		short_name[21];
+	char		short_name[65];	/* <= 16 characters */
 	unsigned	workdays;	/* slots.h bits */
 	int		open_min, close_min, lunch_start, lunch_end;
 	int		slot_min, counters;
@@ -40,7 +40,7 @@ struct store_booking {
 	char		status[12];	/* active | cancelled | rescheduled ... */
 	long long	slot_id;
 	char		office[17];
-	char		office_short[21];
+	char		office_short[65];
 	int		day, start_min;
 	char		msisdn[17];
 	char		lang[8];

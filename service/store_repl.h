@@ -23,7 +23,7 @@ struct store_repl {
 	char		reason[10];	/* lost | stolen | damaged */
 	char		police_ref[33];	/* "" when none */
 	char		office[17];	/* collection office code */
-	char		office_short[21];	/* joined, for screens */
+	char		office_short[65];	/* joined, for screens */
 	char		status[24];
 	int		prior_count;	/* earlier requests for the reference */
 	char		msisdn[17];

@@ -70,7 +70,10 @@ ussd_remember(struct svc *svc, struct sess_table *table, struct sess *s,
 	if (s->resume != NULL || s->state < 0)
 		return;
 	st = &svc->menu->states[s->state];
-	if (s->state != svc->menu->start && st->resumable)
+	if (s->state == svc->menu->start)
+		/* Back at the main menu: nothing left to continue. */
+		sess_resume_drop(table, s->msisdn);
+	else if (st->resumable)
 		sess_resume_save(table, s);
 }
 

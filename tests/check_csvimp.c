@@ -503,7 +503,7 @@ START_TEST(offices_bad_file)
 	static const char *const want[] = {
 		"o.csv:2: code 'k' is not an office code (2 to 16 of A-Z "
 		    "0-9 _ -)",
-		"o.csv:3: name is empty; short_name is longer than 20 "
+		"o.csv:3: name is empty; short_name is longer than 16 "
 		    "characters; workdays 'funday' is not a list of days "
 		    "such as mon-fri or mon,wed,sat; open '8am' is not a "
 		    "time HH:MM; lunch_start and lunch_end must both be set "
@@ -537,15 +537,17 @@ static const struct {
 	{ "AB,N,S,sun,00:00,24:00,,,5,1", NULL },
 	{ "ABCDEFGHIJKLMNOP,N,S,mon,08:00,09:00,,,60,1", NULL },
 	/* 20 characters, 20 bytes; then 10 characters in 20 bytes. */
-	{ "AB,N,SSSSSSSSSSSSSSSSSSSS,mon,08:00,09:00,,,60,1", NULL },
+	{ "AB,N,SSSSSSSSSSSSSSSS,mon,08:00,09:00,,,60,1", NULL },
+	/* 16 two-byte letters: 16 characters, 32 bytes: fine. */
 	{ "AB,N,\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	    "\xc3\xa9\xc3\xa9\xc3\xa9,mon,08:00,09:00,,,60,1", NULL },
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9,mon,08:00,09:00,,,60,1", NULL },
 	{ "AB,N,\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9,mon,08:00,09:00,,,60,1",
-	    "short_name is longer than 20 bytes (letters outside ASCII take "
-	    "2 to 4 bytes)" },
-	{ "AB,N,SSSSSSSSSSSSSSSSSSSSS,mon,08:00,09:00,,,60,1",
-	    "short_name is longer than 20 characters" },
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9,mon,08:00,09:00,,,60,1",
+	    "short_name is longer than 16 characters" },
+	{ "AB,N,SSSSSSSSSSSSSSSSS,mon,08:00,09:00,,,60,1",
+	    "short_name is longer than 16 characters" },
 	{ "ABCDEFGHIJKLMNOPQ,N,S,mon,08:00,09:00,,,60,1",
 	    "code 'ABCDEFGHIJKLMNOPQ' is not an office code (2 to 16 of A-Z "
 	    "0-9 _ -)" },
