@@ -20,8 +20,11 @@
 #include "log.h"
 #include "notify.h"
 #include "pii.h"
+#include "repl.h"
 #include "store.h"
 #include "store_book.h"
+#include "store_outbox.h"
+#include "store_repl.h"
 #include "svc.h"
 #include "valid.h"
 #include "xmem.h"
@@ -351,6 +354,58 @@ cli_status_set(struct conf *c, const char *ref, const char *status)
 done:
 	cli_close(&x);
 	return rc;
+}
+
+int
+cli_repl_set(struct conf *c, const char *ticket, const char *status)
+{
+	struct cli_ctx x;
+	struct store_repl r;
+	struct store_outbox_msg msg;
+	struct store_audit au;
+	char dedupe[64], lang[8], *text = NULL;
+	int rc, due;
+
+	if (!repl_status_valid(status)) {
+		fprintf(stderr, "idline: status must be one of submitted, "
+		    "awaiting_payment, under_review, approved, rejected, "
+		    "in_production, ready_for_collection, collected, "
+		    "cancelled, expired\n");
+		return 1;
+	}
+	if (cli_open(&x, c, 1) == -1)
+		return 2;
+	if ((rc = store_repl_get(x.st, ticket, &r)) != 0) {
+		fprintf(stderr, "idline: %s\n", rc == STORE_NOTFOUND ?
+		    "no replacement request with that ticket" :
+		    "database error");
+		cli_close(&x);
+		return rc == STORE_NOTFOUND ? 1 : 2;
+	}
+	due = notify_repl_status(&x.svc, x.st, &r, status, &msg, &text,
+	    dedupe, lang);
+	rc = store_repl_set_status(x.st, ticket, status, "staff",
+	    due ? &msg : NULL);
+	free(text);
+	memset(&au, 0, sizeof(au));
+	au.channel = "staff";
+	au.actor = "cli";
+	au.action = "repl_status_set";
+	au.object = ticket;
+	au.outcome = rc == 0 ? status : rc == STORE_REFUSED ? "refused" :
+	    "error";
+	store_audit(x.st, &au);
+	cli_close(&x);
+	if (rc == STORE_REFUSED) {
+		fprintf(stderr, "idline: a request that is %s cannot become "
+		    "%s\n", r.status, status);
+		return 1;
+	}
+	if (rc != 0)
+		return 2;
+	printf("replacement %s -> %s%s\n", r.status, status,
+	    due ? " (SMS queued)" : "");
+	return 0;
 }
 
 int

@@ -13,6 +13,7 @@ struct conf;
 int	cli_import(struct conf *c, const char *what, const char *file);
 int	cli_slots_generate(struct conf *c, int days);
 int	cli_status_set(struct conf *c, const char *ref, const char *status);
+int	cli_repl_set(struct conf *c, const char *ticket, const char *status);
 int	cli_seed(struct conf *c, const char *dir);
 
 #endif

@@ -5,6 +5,7 @@
  *   idline import applications|offices|holidays FILE.csv|-
  *   idline slots generate [--days N]
  *   idline status set REFERENCE STATUS
+ *   idline replacement set TICKET STATUS
  *   idline seed [DIR]
  *   idline phone [--url URL] [--msisdn E164] [--code *123#] [--script F]
  * Every subcommand takes --config and --db.
@@ -36,6 +37,7 @@ main_usage(void)
 	    "       idline import applications|offices|holidays FILE.csv|-\n"
 	    "       idline slots generate [--days N]\n"
 	    "       idline status set REFERENCE STATUS\n"
+	    "       idline replacement set TICKET STATUS\n"
 	    "       idline seed [DIR]\n"
 	    "       idline phone [--url URL] [--msisdn E164] [--code CODE] "
 	    "[--script FILE]\n"
@@ -128,6 +130,9 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "status") == 0 && argc - optind == 3 &&
 	    strcmp(argv[optind], "set") == 0)
 		rc = cli_status_set(&conf, argv[optind + 1], argv[optind + 2]);
+	else if (strcmp(cmd, "replacement") == 0 && argc - optind == 3 &&
+	    strcmp(argv[optind], "set") == 0)
+		rc = cli_repl_set(&conf, argv[optind + 1], argv[optind + 2]);
 	else if (strcmp(cmd, "seed") == 0 && argc - optind <= 1)
 		rc = cli_seed(&conf, argc - optind == 1 ? argv[optind] :
 		    "docs/demo");

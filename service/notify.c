@@ -15,6 +15,7 @@
 #include "store.h"
 #include "store_book.h"
 #include "store_outbox.h"
+#include "store_repl.h"
 #include "svc.h"
 #include "text.h"
 #include "xmem.h"
@@ -95,6 +96,44 @@ notify_app_status(const struct svc *svc, struct store *st,
 	rc = store_outbox_add(st, &m, NULL);
 	free(text);
 	return rc;
+}
+
+int
+notify_repl_status(const struct svc *svc, struct store *st,
+    const struct store_repl *r, const char *status,
+    struct store_outbox_msg *msg, char **text, char *dedupe, char *lang)
+{
+	char t4[16], word[64], next[64];
+	const char *kv[7];
+
+	*text = NULL;
+	if (r->msisdn[0] == '\0' || (strcmp(status, "awaiting_payment") != 0 &&
+	    strcmp(status, "rejected") != 0 &&
+	    strcmp(status, "ready_for_collection") != 0))
+		return 0;
+	if (i18n_has_lang(svc->i18n, r->lang))
+		snprintf(lang, 8, "%s", r->lang);
+	else
+		notify_lang(svc, st, r->msisdn, lang, 8);
+	log_mask_ref(r->ticket, t4, sizeof(t4));
+	snprintf(word, sizeof(word), "repl.status.%s", status);
+	snprintf(next, sizeof(next), "repl.next.%s", status);
+	kv[0] = "ticket4";
+	kv[1] = t4;
+	kv[2] = "status_word";
+	kv[3] = i18n_get(svc->i18n, lang, svc->conf->default_lang, word);
+	kv[4] = "next_step";
+	kv[5] = i18n_get(svc->i18n, lang, svc->conf->default_lang, next);
+	kv[6] = NULL;
+	*text = notify_render(svc, lang, "repl.sms.update", kv);
+	snprintf(dedupe, 64, "repl:%s:%s", r->ticket, status);
+	memset(msg, 0, sizeof(*msg));
+	msg->msisdn = r->msisdn;
+	msg->text = *text;
+	msg->lang = lang;
+	msg->kind = "replacement";
+	msg->dedupe = dedupe;
+	return 1;
 }
 
 int

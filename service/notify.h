@@ -29,6 +29,18 @@ void	 notify_lang(const struct svc *svc, struct store *st,
  */
 int	 notify_app_status(const struct svc *svc, struct store *st,
 	    const char *reference, const char *msisdn, const char *status);
+/*
+ * Fills *msg (text allocated into *text, caller frees) with the SMS a
+ * replacement request's new status calls for (awaiting payment, rejected,
+ * ready for collection), in the requester's language.  Returns 1 when a
+ * message is due, 0 when none.  dedupe must hold 64 bytes.
+ */
+struct store_outbox_msg;
+struct store_repl;
+int	 notify_repl_status(const struct svc *svc, struct store *st,
+	    const struct store_repl *r, const char *status,
+	    struct store_outbox_msg *msg, char **text, char *dedupe,
+	    char *lang);
 /* Queues reminders for bookings on day (once per booking); count or -1. */
 int	 notify_reminders(const struct svc *svc, struct store *st, int day);
 

@@ -61,7 +61,14 @@ def test_verhoeff_helper_can_fail(env):
 
 
 def set_status(env, ticket, status):
-    """Staff stand-in: moves a request (no CLI for that yet)."""
+    """Staff move a request with the CLI, as a clerk would."""
+    env.cli("replacement", "set", ticket, status)
+
+
+def force_status(env, ticket, status):
+    """Puts a request in any status, outside the lifecycle, so that every
+    status screen can be shown (staff use `idline replacement set`, which
+    refuses such jumps)."""
     con = sqlite3.connect(env.db, timeout=10)
     try:
         con.execute("UPDATE replacements SET status = ? WHERE ticket = ?",
@@ -402,7 +409,7 @@ def test_all_languages(env):
         check(k == "END" and "***" + t[-4:] in s and t not in s,
               "%s exists: %r" % (lang, s))
         for st in STATUSES:
-            set_status(env, t, st)
+            force_status(env, t, st)
             p = Phone(env, msisdn)
             dial_main(p)
             p.send("1")
@@ -410,7 +417,7 @@ def test_all_languages(env):
             k, s = p.send("04072001")
             check(k == "END" and "***" + t[-4:] in s,
                   "%s %s: %r" % (lang, st, s))
-        set_status(env, t, "cancelled")
+        force_status(env, t, "cancelled")
         last = t
     check(last is not None, "ran")
     set_lang(env, msisdn, "en")
@@ -420,3 +427,37 @@ def test_all_languages(env):
           "a screen was cut:\n" + "\n".join(
               l for l in env.log_text().splitlines()
               if "screen_over_budget" in l))
+
+
+def test_staff_status_update_notifies(env):
+    """A staff update to a status users act on queues one SMS in the
+    requester's language; a move the lifecycle forbids changes nothing."""
+    csv = os.path.join(env.dir, "staff.csv")
+    with open(csv, "w") as f:
+        f.write("reference,kind,status,dob,msisdn,office\n"
+                "400000000019,national_id,collected,1980-01-01,,HQ\n")
+    env.cli("import", "applications", csv)
+    p, s = start(env, "+256700000010", "National ID card", "Damaged")
+    _, s = p.send("400000000019")
+    _, s = p.send("01011980")
+    _, s = p.send("1")
+    _, s = p.send(choose(s, "Confirm"))
+    t = ticket_of(s)
+    before = env.sql("SELECT count(*) FROM outbox WHERE kind='replacement'")
+    r = env.cli("replacement", "set", t, "collected", check_rc=False)
+    check(r.returncode == 1 and "cannot become" in r.stderr, r.stderr)
+    check(env.sql("SELECT status FROM replacements WHERE ticket=?", t) ==
+          [("submitted",)], "refused move changed nothing")
+    env.cli("replacement", "set", t, "awaiting_payment")
+    rows = env.sql("SELECT msisdn, text FROM outbox WHERE kind="
+                   "'replacement' AND dedupe LIKE ?", "repl:%:awaiting_payment")
+    check(len(rows) == 1 and rows[0][0] == "+256700000010", rows)
+    check("***" + t[-4:] in rows[0][1] and t not in rows[0][1] and
+          "400000000019" not in rows[0][1], rows[0][1])
+    env.cli("replacement", "set", t, "under_review")   # nothing to tell
+    after = env.sql("SELECT count(*) FROM outbox WHERE kind='replacement'")
+    check(after[0][0] == before[0][0] + 1, "one SMS: %r %r" % (before, after))
+    hist = env.sql("SELECT new_status FROM repl_history WHERE ticket=?"
+                   " ORDER BY id", t)
+    check([h[0] for h in hist] == ["submitted", "awaiting_payment",
+                                   "under_review"], hist)
