@@ -27,7 +27,8 @@ SRCS	= xmem sbuf log yml conf text date slots ckdig msisdn pii valid i18n \
 OBJS	= $(SRCS:%=$(BUILD)/%.o)
 LIB	= $(BUILD)/libidline.a
 
-CHECKS	= text date_slots csvimp httpc store_book store_repl store_outbox
+CHECKS	= text date_slots csvimp httpc store_book store_repl store_outbox \
+	  engine sess store conf
 CHECK_BINS = $(CHECKS:%=$(BUILD)/check_%)
 
 .PHONY: all test unit integration asan run clean deps gateway bench check-menus

@@ -92,6 +92,9 @@ static void		 engine_view_build(struct engine *, struct sess *,
 			    const struct menu_state *, text_lookup_fn,
 			    struct engine_view *);
 static void		 engine_fit(char **, const struct engine_budget *);
+static int		 engine_check_core(struct engine *, struct sess *,
+			    const struct engine_budget *, engine_report_fn,
+			    void *);
 
 struct engine *
 engine_new(const struct menu *m, const struct i18n *t, const struct valid *v,
@@ -307,12 +310,22 @@ engine_render(struct engine *e, struct sess *s, const char *notice_key,
 		txt = engine_join(e, s, &w, from, to, more, from > 0);
 		if (!text_fits(txt, b->gsm, b->ucs) && w.notice) {
 			/* The error line does not fit: it replaces the
-			 * prompt. */
-			free(w.prompt);
+			 * prompt, or if even that is too long, is left out
+			 * (the page was cut to fit without it). */
+			free(txt);
+			txt = w.prompt;
 			w.prompt = xstrdup(w.notice);
 			w.notice = NULL;
 			free(txt);
 			txt = engine_join(e, s, &w, from, to, more, from > 0);
+			if (!text_fits(txt, b->gsm, b->ucs)) {
+				free(txt);
+				free(w.prompt);
+				w.prompt = text_render(engine_t(e, s,
+				    st->prompt), engine_lookup, s);
+				txt = engine_join(e, s, &w, from, to, more,
+				    from > 0);
+			}
 		}
 	} else {
 		txt = engine_join(e, s, &w, 0, 0, 0, 0);
@@ -575,6 +588,43 @@ engine_enter(struct engine *e, struct sess *s, const char *state,
 	return engine_run(e, s, b, out);
 }
 
+/*
+ * The engine's own screens in fake's language: the resume question and
+ * the one-line ends (errors, too many tries, busy).
+ */
+static int
+engine_check_core(struct engine *e, struct sess *fake,
+    const struct engine_budget *b, engine_report_fn report, void *arg)
+{
+	static const char *const keys[] = { "resume.prompt", "err.too_many",
+	    "err.internal", "err.busy", "err.bad_input", NULL };
+	struct sbuf sb;
+	const char *file;
+	char *txt, msg[512];
+	size_t k;
+	int line, problems = 0;
+
+	for (k = 0; keys[k]; k++) {
+		sbuf_init(&sb);
+		sbuf_add(&sb, engine_t(e, fake, keys[k]));
+		if (k == 0)	/* the resume question with its options */
+			sbuf_addf(&sb, "\n1. %s\n2. %s",
+			    engine_t(e, fake, "resume.continue"),
+			    engine_t(e, fake, "resume.restart"));
+		txt = sbuf_take(&sb);
+		if (!text_fits(txt, b->gsm, b->ucs)) {
+			line = i18n_line(e->t, fake->lang, keys[k], &file);
+			snprintf(msg, sizeof(msg), "%s:%d: engine screen '%s' "
+			    "does not fit %zu/%zu", file, line, keys[k],
+			    b->gsm, b->ucs);
+			report(msg, arg);
+			problems++;
+		}
+		free(txt);
+	}
+	return problems;
+}
+
 int
 engine_check(struct engine *e, const struct engine_budget *b,
     engine_report_fn report, void *arg)
@@ -602,6 +652,7 @@ engine_check(struct engine *e, const struct engine_budget *b,
 				problems++;
 			}
 		}
+		problems += engine_check_core(e, &fake, b, report, arg);
 		for (i = 0; i < e->m->n; i++) {
 			st = &e->m->states[i];
 			if (st->kind == MENU_ACTION)

@@ -161,7 +161,8 @@ i18n_load_file(struct i18n *t, const char *path, i18n_report_fn report,
 		rc = 0;
 		goto done;
 	}
-	qsort(l.texts, l.n, sizeof(*l.texts), i18n_cmp_text);
+	if (l.n > 0)
+		qsort(l.texts, l.n, sizeof(*l.texts), i18n_cmp_text);
 	t->langs = xreallocarray(t->langs, t->n + 1, sizeof(*t->langs));
 	t->langs[t->n++] = l;
 	memset(&l, 0, sizeof(l));
@@ -206,7 +207,8 @@ i18n_load(const char *dir, i18n_report_fn report, void *arg)
 		}
 	}
 	closedir(d);
-	qsort(names, nnames, sizeof(*names), i18n_cmp_name);
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(*names), i18n_cmp_name);
 	for (i = 0; i < nnames; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		if (i18n_load_file(t, path, report, arg) == -1)

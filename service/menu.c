@@ -476,7 +476,8 @@ menu_load(const char *dir, const struct menu_action_info *actions,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), menu_cmp_name);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), menu_cmp_name);
 	for (i = 0; i < n; i++) {
 		path = xasprintf("%s/%s", dir, names[i]);
 		menu_parse_file(&L, path);

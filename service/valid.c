@@ -71,7 +71,8 @@ valid_compile(const char *pattern, int caseless, char *err, size_t errlen)
 	int ec;
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
-	uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+	/* "$" means the end, not "before a final newline". */
+	uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_DOLLAR_ENDONLY;
 
 	if (caseless)
 		opts |= PCRE2_CASELESS;
