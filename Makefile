@@ -87,7 +87,7 @@ deps:
 run: deps
 	$(MAKE) all
 	@mkdir -p var
-	@./$(BUILD)/idline seed docs/demo --db var/idline.db
+	@./$(BUILD)/idline seed docs/demo --config docs/idline.dev.yaml
 	@echo
 	@echo "Try it as a phone, in another terminal:"
 	@echo "  build/idline phone"
@@ -95,7 +95,7 @@ run: deps
 	@echo "phone's default number); other references and their dates of birth"
 	@echo "are in docs/demo/applications.csv.  README.md has the details."
 	@echo
-	./$(BUILD)/idline serve --db var/idline.db
+	./$(BUILD)/idline serve --config docs/idline.dev.yaml
 
 clean:
 	rm -rf build

@@ -92,6 +92,9 @@ static void		 engine_view_build(struct engine *, struct sess *,
 			    const struct menu_state *, text_lookup_fn,
 			    struct engine_view *);
 static void		 engine_fit(char **, const struct engine_budget *);
+static int		 engine_resume_screen(struct engine *, struct sess *,
+			    const char *, const struct engine_budget *,
+			    struct engine_screen *);
 static int		 engine_check_core(struct engine *, struct sess *,
 			    const struct engine_budget *, engine_report_fn,
 			    void *);
@@ -463,13 +466,37 @@ engine_choice(const char *in, size_t n)
 	return (v >= 1 && (size_t)v <= n) ? (int)v - 1 : -1;
 }
 
+/*
+ * The "continue or start over?" question, in the phone's language (the
+ * journey's own language comes back with "continue", in sess_restore).
+ */
+static int
+engine_resume_screen(struct engine *e, struct sess *s, const char *notice,
+    const struct engine_budget *b, struct engine_screen *out)
+{
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	if (notice)
+		sbuf_addf(&sb, "%s\n", engine_t(e, s, notice));
+	sbuf_addf(&sb, "%s\n1. %s\n2. %s", engine_t(e, s, "resume.prompt"),
+	    engine_t(e, s, "resume.continue"),
+	    engine_t(e, s, "resume.restart"));
+	out->text = sbuf_take(&sb);
+	if (notice && !text_fits(out->text, b->gsm, b->ucs)) {
+		free(out->text);
+		return engine_resume_screen(e, s, NULL, b, out);
+	}
+	engine_fit(&out->text, b);
+	out->end = 0;
+	return 0;
+}
+
 int
 engine_start(struct engine *e, struct sess *s, struct sess_snap *snap,
     const char *notice_key, const struct engine_budget *b,
     struct engine_screen *out)
 {
-	struct sbuf sb;
-
 	s->depth = 0;
 	s->page = 0;
 	s->invalid = 0;
@@ -478,17 +505,7 @@ engine_start(struct engine *e, struct sess *s, struct sess_snap *snap,
 		sess_snap_free(s->resume);
 		s->resume = snap;
 		s->state = e->m->start;
-		/* Asked in the phone's language; "continue" restores the
-		 * journey's own language (sess_restore). */
-		sbuf_init(&sb);
-		sbuf_addf(&sb, "%s\n1. %s\n2. %s",
-		    engine_t(e, s, "resume.prompt"),
-		    engine_t(e, s, "resume.continue"),
-		    engine_t(e, s, "resume.restart"));
-		out->text = sbuf_take(&sb);
-		engine_fit(&out->text, b);
-		out->end = 0;
-		return 0;
+		return engine_resume_screen(e, s, NULL, b, out);
 	}
 	sess_snap_free(snap);
 	s->state = e->m->start;
@@ -513,8 +530,16 @@ engine_input(struct engine *e, struct sess *s, const char *in,
 	if (s->state < 0)
 		return engine_start(e, s, NULL, NULL, b, out);
 	if (s->resume != NULL) {
+		if (strcmp(in, "1") != 0 && strcmp(in, "2") != 0) {
+			if (++s->invalid >= e->max_invalid)
+				return engine_end(e, s, "err.too_many", b,
+				    out);
+			return engine_resume_screen(e, s, "err.invalid", b,
+			    out);
+		}
 		snap = s->resume;
 		s->resume = NULL;
+		s->invalid = 0;
 		if (strcmp(in, "1") == 0) {
 			sess_restore(s, snap);
 			sess_snap_free(snap);

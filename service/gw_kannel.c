@@ -321,6 +321,7 @@ gw_kannel_handle(struct svc *svc, const struct gw_request *req,
 	pii_hash(svc->pepper, "mo", dkey, hk);
 	free(dkey);
 	if (svc->store && svc->conf->sms_dedupe_sec > 0 && when && *when) {
+		seen[0] = '\0';	/* no reply yet: store_mo_reply adds it */
 		rc = store_mo_seen(svc->store, hk, now,
 		    svc->conf->sms_dedupe_sec, seen, sizeof(seen));
 		if (rc == 1) {

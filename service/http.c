@@ -42,8 +42,10 @@ enum http_route { R_NONE, R_AT, R_KANNEL, R_DLR, R_HEALTH, R_METRICS };
 
 struct http {
 	struct MHD_Daemon	*d;
-	atomic_int		 inflight;	/* requests between first
-						   callback and completion */
+	atomic_int		 receiving;	/* headers in, body not yet */
+	atomic_int		 ready;		/* whole request in, not yet
+						   completed */
+	atomic_llong		 last_rx_ms;	/* last bytes of any request */
 	struct svc		*svc;
 	char			*cert, *key;
 };
@@ -55,6 +57,7 @@ struct http_req {
 	struct gw_field		 fields[HTTP_MAX_FIELDS];
 	size_t			 nfields;
 	int			 too_many;
+	int			 phase;		/* 1 receiving, 2 ready */
 	char			 peer[INET6_ADDRSTRLEN];
 };
 
@@ -76,6 +79,8 @@ static int		http_gate(struct http *, struct http_req *,
 			    struct MHD_Connection *, int *);
 static void		http_peer(struct MHD_Connection *, char *, size_t);
 static char		*http_read_file(const char *);
+static int		 http_is_form(const char *);
+static long long	 http_now_ms(void);
 
 /* Adds or (append != 0) extends a field; NULs are kept in len. */
 static void
@@ -235,7 +240,11 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		q = xcalloc(1, sizeof(*q));
 		sbuf_init(&q->body);
 		*con_cls = q;
-		atomic_fetch_add(&h->inflight, 1);
+		/* In flight from its headers until it completes: a graceful
+		 * stop waits for its answer (see http_drain). */
+		q->phase = 1;
+		atomic_fetch_add(&h->receiving, 1);
+		atomic_store(&h->last_rx_ms, http_now_ms());
 		http_peer(c, q->peer, sizeof(q->peer));
 		if (strcmp(url, "/ussd/africastalking") == 0)
 			q->route = R_AT;
@@ -272,6 +281,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
+		atomic_store(&h->last_rx_ms, http_now_ms());
 		if (q->body.len + *upload_size >
 		    (size_t)h->svc->conf->max_body)
 			q->too_big = 1;
@@ -280,6 +290,11 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (q->phase == 1) {
+		q->phase = 2;
+		atomic_fetch_sub(&h->receiving, 1);
+		atomic_fetch_add(&h->ready, 1);
+	}
 	if (q->too_big)
 		return http_send(c, 413, "request body too large\n",
 		    "text/plain", 0, NULL);
@@ -287,9 +302,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url,
 	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, http_add_arg, q);
 	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (is_post && q->body.len > 0 && ctype != NULL &&
-	    strncasecmp(ctype, MHD_HTTP_POST_ENCODING_FORM_URLENCODED,
-	    strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED)) == 0) {
+	if (is_post && q->body.len > 0 && http_is_form(ctype)) {
 		pp = MHD_create_post_processor(c, 1024, http_post_iter, q);
 		if (pp == NULL || MHD_post_process(pp, q->body.s,
 		    q->body.len) != MHD_YES) {
@@ -359,7 +372,10 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)why;
 	if (q == NULL)
 		return;
-	atomic_fetch_sub(&h->inflight, 1);
+	if (q->phase == 1)
+		atomic_fetch_sub(&h->receiving, 1);
+	else if (q->phase == 2)
+		atomic_fetch_sub(&h->ready, 1);
 	for (i = 0; i < q->nfields; i++) {
 		free((char *)(uintptr_t)q->fields[i].name);
 		free((char *)(uintptr_t)q->fields[i].value);
@@ -367,6 +383,31 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	sbuf_free(&q->body);
 	free(q);
 	*con_cls = NULL;
+}
+
+static long long
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 when a Content-Type is application/x-www-form-urlencoded (any
+ * parameters after ';'). */
+static int
+http_is_form(const char *ctype)
+{
+	size_t n = strlen(MHD_HTTP_POST_ENCODING_FORM_URLENCODED);
+
+	if (ctype == NULL || strncasecmp(ctype,
+	    MHD_HTTP_POST_ENCODING_FORM_URLENCODED, n) != 0)
+		return 0;
+	ctype += n;
+	while (*ctype == ' ' || *ctype == '\t')
+		ctype++;
+	return *ctype == '\0' || *ctype == ';';
 }
 
 /* Reads a whole PEM file; NULL on error.  Caller frees. */
@@ -461,16 +502,27 @@ http_quiesce(struct http *h)
 		MHD_quiesce_daemon(h->d);
 }
 
+/*
+ * Waits for requests in flight: every request fully received until it is
+ * answered, and requests still arriving as long as bytes keep coming (a
+ * client that went quiet for a second, or vanished mid-body, is not waited
+ * for: libmicrohttpd only notices those at its connection timeout).
+ */
 int
 http_drain(struct http *h, int timeout_ms)
 {
-	int waited = 0;
+	long long t0 = http_now_ms();
 
-	while (h && atomic_load(&h->inflight) > 0 && waited < timeout_ms) {
+	if (h == NULL)
+		return 0;
+	while (http_now_ms() - t0 < timeout_ms) {
+		if (atomic_load(&h->ready) == 0 &&
+		    (atomic_load(&h->receiving) == 0 ||
+		    http_now_ms() - atomic_load(&h->last_rx_ms) > 1000))
+			return 0;
 		usleep(10000);
-		waited += 10;
 	}
-	return h ? atomic_load(&h->inflight) : 0;
+	return atomic_load(&h->ready) + atomic_load(&h->receiving);
 }
 
 void

@@ -209,8 +209,6 @@ menu_parse_state(struct menu_load *L, const char *file, const char *name,
 		s->next = menu_dupstr(L, file, n, "next", 1);
 		if ((t = yml_str(n, "secret")) != NULL)
 			s->secret = strcmp(t, "true") == 0;
-		if (s->secret)
-			s->resumable = 0;
 		break;
 	case MENU_ACTION:
 		s->action = menu_dupstr(L, file, n, "action", 1);

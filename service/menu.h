@@ -51,7 +51,8 @@ struct menu_state {
 	char		*list;		/* menu: list action name */
 	char		*save;		/* input / list menu: variable */
 	char		*pattern;	/* input: pattern name */
-	int		 secret;	/* input: never logged, not resumed */
+	int		 secret;	/* input: never logged; its value is
+					   never kept in a resume record */
 	char		*action;	/* action: name */
 	char		**args;		/* action: arguments */
 	size_t		 nargs;

@@ -181,9 +181,9 @@ serve_main(struct conf *conf, int check)
 		;
 	log_info("stopping", "signal=%d", sig);
 	http_quiesce(h);
-	if (http_drain(h, 10000) > 0)
+	if (http_drain(h, 4000) > 0)
 		log_warn("stopping", "reason=\"requests still in flight after "
-		    "10 s\"");
+		    "4 s\"");
 	http_stop(h);
 	h = NULL;
 	pthread_mutex_lock(&m.lock);

@@ -181,7 +181,8 @@ store_outbox_sent(struct store *st, long long id, long long now)
 	pthread_mutex_lock(&st->lock);
 	s = store_prep(st, "UPDATE outbox SET status = CASE status WHEN "
 	    "'queued' THEN 'sent' ELSE status END, sent_at = ?1, "
-	    "attempts = attempts + 1, updated = ?1 WHERE id = ?2");
+	    "attempts = attempts + 1, reason = NULL, updated = ?1 "
+	    "WHERE id = ?2");
 	if (s) {
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)id);
@@ -272,13 +273,17 @@ store_outbox_dlr(struct store *st, long long id, int dlr)
 	pthread_mutex_lock(&st->lock);
 	if (dlr == 1)
 		s = store_prep(st, "UPDATE outbox SET dlr = ?1, "
-		    "status = 'delivered', updated = ?2 WHERE id = ?3");
+		    "status = 'delivered', reason = NULL, updated = ?2 "
+		    "WHERE id = ?3");
 	else if (dlr == 2 || dlr == 16)
 		s = store_prep(st, "UPDATE outbox SET dlr = ?1, "
 		    "status = 'failed', reason = ?4, updated = ?2 "
 		    "WHERE id = ?3");
 	else
-		s = store_prep(st, "UPDATE outbox SET dlr = ?1, updated = ?2 "
+		/* smsbox posts DLRs concurrently: an intermediate report
+		 * (4, 8) arriving late never hides a final one. */
+		s = store_prep(st, "UPDATE outbox SET dlr = CASE WHEN dlr IN "
+		    "(1, 2, 16) THEN dlr ELSE ?1 END, updated = ?2 "
 		    "WHERE id = ?3");
 	if (s) {
 		sqlite3_bind_int(s, 1, dlr);

@@ -21,6 +21,8 @@ static void	ussd_init_sess(struct svc *, struct sess *,
 static void	ussd_remember(struct svc *, struct sess_table *, struct sess *,
 		    const struct engine_screen *);
 static void	ussd_reset(struct sess *);
+static int	ussd_inputs(struct svc *, struct sess *, char *,
+		    const struct engine_budget *, struct engine_screen *);
 
 /* A new session: phone, channel and the phone's language. */
 static void
@@ -75,6 +77,35 @@ ussd_remember(struct svc *svc, struct sess_table *table, struct sess *s,
 		sess_resume_drop(table, s->msisdn);
 	else if (st->resumable)
 		sess_resume_save(table, s);
+}
+
+/*
+ * Feeds the new part of a history-style text to the engine.  A gateway
+ * may carry several inputs in one hop ("1*100000000002"): each goes in
+ * turn, and only the last screen is answered.  (A '*' the user typed
+ * cannot be told apart from the separator in this format.)
+ */
+static int
+ussd_inputs(struct svc *svc, struct sess *s, char *newest,
+    const struct engine_budget *b, struct engine_screen *out)
+{
+	char *p = newest, *star;
+	int rc, invalid;
+
+	for (;;) {
+		if ((star = strchr(p, '*')) != NULL)
+			*star = '\0';
+		invalid = s->invalid;
+		rc = engine_input(svc->engine, s, p, b, out);
+		/* Stop at the end, or at the first input refused: the user
+		 * sees the screen that asks again. */
+		if (star == NULL || rc == -1 || out->end ||
+		    s->invalid > invalid)
+			return rc;
+		free(out->text);
+		out->text = NULL;
+		p = star + 1;
+	}
 }
 
 enum ussd_result
@@ -135,8 +166,7 @@ ussd_turn(struct svc *svc, struct sess_table *table, const struct ussd_turn *t,
 			}
 			free(s->history);
 			s->history = xstrdup(t->text);
-			rc = engine_input(svc->engine, s, newest, &t->budget,
-			    out);
+			rc = ussd_inputs(svc, s, newest, &t->budget, out);
 			free(newest);
 		}
 	} else {

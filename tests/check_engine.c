@@ -624,7 +624,8 @@ START_TEST(test_load_ok)
 	st = &F.m->states[menu_find(F.m, "ask.dob")];
 	ck_assert_int_eq(st->kind, MENU_INPUT);
 	ck_assert_int_eq(st->secret, 1);
-	ck_assert_int_eq(st->resumable, 0);
+	/* The prompt may be resumed; the typed value is never kept. */
+	ck_assert_int_eq(st->resumable, 1);
 	ck_assert_str_eq(st->pattern, "dob");
 	st = &F.m->states[menu_find(F.m, "route.act")];
 	ck_assert_int_eq(st->kind, MENU_ACTION);
@@ -1696,10 +1697,14 @@ START_TEST(test_resume_bad_snap)
 	snap->state = -5;
 	set_screen(engine_start(F.e, F.s, snap, NULL, &B, &out), &out);
 	ck_assert_str_eq(cur(), "home");
-	/* A garbage answer to the resume question starts over. */
+	/* A garbage answer re-asks the resume question with the error
+	 * line; "2" then starts over. */
 	set_screen(engine_start(F.e, F.s, make_snap("en"), NULL, &B, &out),
 	    &out);
 	in("zz");
+	ck_assert_ptr_nonnull(F.s->resume);
+	ck_assert_int_eq(F.s->invalid, 1);
+	in("2");
 	ck_assert_str_eq(cur(), "home");
 	ck_assert_ptr_null(F.s->resume);
 	ck_assert_ptr_null(sess_var(F.s, "x"));

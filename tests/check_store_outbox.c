@@ -370,6 +370,16 @@ START_TEST(t_dlr_sequence)
 	    b), 1);
 	ck_assert_int_eq(count("delivered"), 2);
 	ck_assert_int_eq(count("sent"), 0);
+	/* smsbox posts DLRs concurrently: a late 8 after the final 1 keeps
+	 * the 1, and a failed retry's reason is gone once delivered. */
+	ck_assert_int_eq(store_outbox_dlr(st, a, 8), 0);
+	ck_assert_int_eq(q_int("SELECT dlr FROM outbox WHERE id = ?1", a), 1);
+	ck_assert_int_eq(count("delivered"), 2);
+	b = add("c", NULL, 0);
+	ck_assert_int_eq(store_outbox_retry(st, b, t0 + 5, "kannel down"), 0);
+	ck_assert_int_eq(store_outbox_sent(st, b, t0 + 6), 0);
+	ck_assert_int_eq(q_int("SELECT reason IS NULL FROM outbox WHERE "
+	    "id = ?1", b), 1);
 }
 END_TEST
 
