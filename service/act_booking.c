@@ -70,6 +70,7 @@ static int	book_var_num(struct engine_ctx *, const char *, long long *);
 static void	book_reset(struct engine_ctx *);
 static void	book_show(struct engine_ctx *, const struct store_booking *);
 static void	book_office_name(struct svc *, const char *, char *, size_t);
+static int	book_active(struct engine_ctx *, const char **);
 static int	book_slot_ok(struct engine_ctx *, struct store_slot *, int);
 static int	book_new_code(struct svc *, char *);
 static long long book_cutoff_sec(struct svc *);
@@ -404,6 +405,36 @@ book_cancel(struct engine_ctx *c, const struct store_booking *b)
 	}
 }
 
+/*
+ * For a verified session: looks up the application's active booking,
+ * sets "bref" and, when there is one, shows it and sets "appt_ok".
+ * Returns 0 (found), STORE_NOTFOUND, 2 (not verified) or -1; *aref is
+ * the application reference.
+ */
+static int
+book_active(struct engine_ctx *c, const char **aref)
+{
+	struct svc *svc = act_svc(c);
+	struct store_booking b;
+	int rc;
+
+	book_reset(c);
+	if (!act_verified(c))
+		return 2;
+	if ((*aref = engine_var(c, "app_ref")) == NULL)
+		*aref = engine_var(c, "ref");
+	if ((rc = store_booking_active(svc->store, *aref, &b)) == -1)
+		return -1;
+	engine_set(c, "bref", *aref);
+	/* engine_set may move the variable *aref points into. */
+	*aref = engine_var(c, "bref");
+	if (rc == 0) {
+		book_show(c, &b);
+		engine_set(c, "appt_ok", b.code);
+	}
+	return rc;
+}
+
 /* ------------------------------------------------------------- actions */
 
 /*
@@ -415,23 +446,15 @@ book_cancel(struct engine_ctx *c, const struct store_booking *b)
 static const char *
 act_book_check(struct engine_ctx *c)
 {
-	struct svc *svc = act_svc(c);
-	struct store_booking b;
-	const char *aref = engine_var(c, "app_ref");
+	const char *aref;
 	int rc;
 
-	book_reset(c);
-	if (!act_verified(c))
-		return "nomatch";
-	if (aref == NULL)
-		aref = engine_var(c, "ref");
-	if ((rc = store_booking_active(svc->store, aref, &b)) == -1)
+	if ((rc = book_active(c, &aref)) == -1)
 		return NULL;
-	engine_set(c, "bref", aref);
+	if (rc == 2)
+		return "nomatch";
 	if (rc == STORE_NOTFOUND)
 		return "new";
-	book_show(c, &b);
-	engine_set(c, "appt_ok", b.code);
 	act_audit(c, "book", aref, "exists");
 	return "exists";
 }
@@ -625,25 +648,17 @@ act_book_make(struct engine_ctx *c)
 static const char *
 act_appt_find(struct engine_ctx *c)
 {
-	struct svc *svc = act_svc(c);
-	struct store_booking b;
-	const char *aref = engine_var(c, "app_ref");
+	const char *aref;
 	int rc;
 
-	book_reset(c);
-	if (!act_verified(c))
-		return "nomatch";
-	if (aref == NULL)
-		aref = engine_var(c, "ref");
-	if ((rc = store_booking_active(svc->store, aref, &b)) == -1)
+	if ((rc = book_active(c, &aref)) == -1)
 		return NULL;
-	engine_set(c, "bref", aref);
+	if (rc == 2)
+		return "nomatch";
 	if (rc == STORE_NOTFOUND) {
 		act_audit(c, "appt_lookup", aref, "none");
 		return "none";
 	}
-	book_show(c, &b);
-	engine_set(c, "appt_ok", b.code);
 	act_audit(c, "appt_lookup", aref, "shown");
 	return "ok";
 }
