@@ -444,9 +444,12 @@ static int
 engine_invalid(struct engine *e, struct sess *s,
     const struct engine_budget *b, struct engine_screen *out)
 {
+	const struct menu_state *st = &e->m->states[s->state];
+
 	if (++s->invalid >= e->max_invalid)
 		return engine_end(e, s, "err.too_many", b, out);
-	return engine_render(e, s, "err.invalid", b, out);
+	return engine_render(e, s, st->error ? st->error : "err.invalid", b,
+	    out);
 }
 
 /* Parses a menu choice "1".."n" (no sign, no leading zero); -1 if not. */
@@ -697,6 +700,10 @@ engine_check(struct engine *e, const struct engine_budget *b,
 				if (w.nopts)
 					engine_pages(e, &fake, &w, b, page,
 					    &from, &to, &more);
+				if (st->kind == MENU_INPUT)
+					w.notice = engine_t(e, &fake,
+					    st->error ? st->error :
+					    "err.invalid");
 				txt = engine_join(e, &fake, &w, from, to,
 				    more || st->list, from > 0);
 				if (!text_fits(txt, b->gsm, b->ucs)) {

@@ -205,6 +205,7 @@ menu_parse_state(struct menu_load *L, const char *file, const char *name,
 	case MENU_INPUT:
 		s->prompt = menu_dupstr(L, file, n, "prompt", 1);
 		s->pattern = menu_dupstr(L, file, n, "pattern", 1);
+		s->error = menu_dupstr(L, file, n, "error", 0);
 		s->save = menu_dupstr(L, file, n, "save", 1);
 		s->next = menu_dupstr(L, file, n, "next", 1);
 		if ((t = yml_str(n, "secret")) != NULL)
@@ -342,6 +343,7 @@ menu_resolve(struct menu_load *L)
 	for (i = 0; i < L->m->n; i++) {
 		s = &L->m->states[i];
 		menu_check_key(L, s, s->prompt, s->line);
+		menu_check_key(L, s, s->error, s->line);
 		for (j = 0; j < s->nopts; j++) {
 			menu_resolve_one(L, s, s->opts[j].next,
 			    s->opts[j].line, &s->opts[j].next_idx);
@@ -534,6 +536,7 @@ menu_free(struct menu *m)
 		free(s->list);
 		free(s->save);
 		free(s->pattern);
+		free(s->error);
 		free(s->action);
 		free(s->next);
 		free(s->empty);

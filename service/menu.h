@@ -51,6 +51,8 @@ struct menu_state {
 	char		*list;		/* menu: list action name */
 	char		*save;		/* input / list menu: variable */
 	char		*pattern;	/* input: pattern name */
+	char		*error;		/* input: text key shown when the input
+					   does not match (err.invalid if none) */
 	int		 secret;	/* input: never logged; its value is
 					   never kept in a resume record */
 	char		*action;	/* action: name */

@@ -286,8 +286,8 @@ def test_long_text(env):
     p.dial()
     p.send("1")
     check(p.send("9" * 29) == ("CON", core.dob_screen()), "29-digit ref")
-    check(p.send("9" * 30)[1].startswith(core.tr("en", "err.invalid")),
-          "30-digit ref is invalid")
+    check(p.send("9" * 30)[1].startswith(core.tr("en", "err.bad_dob")),
+          "30 digits are no date of birth")
     alive(env)
 
 
@@ -307,7 +307,7 @@ def test_odd_histories(env):
         env.at(sid, m, "")
         kind, screen = env.at(sid, m, t)
         check(kind == "CON" and screen.startswith(core.tr("en",
-              "err.invalid")) and screen.endswith(core.ref_screen()),
+              "err.bad_reference")) and screen.endswith(core.ref_screen()),
               "text %r -> %r" % (t, screen))
     # Several inputs in one hop after the dial: applied in turn.
     sid = "odd-jump-%d" % time.time_ns()

@@ -741,14 +741,17 @@ def test_invalid_choice_and_too_many(env):
     p.dial()
     p.send("7")
     p.send("1")
+    # Inputs say what was wrong with them (the state's own error text).
+    bad_ref, bad_dob = tr("en", "err.bad_reference"), tr("en", "err.bad_dob")
     for bad in ["12345", "abc"]:               # too short, not digits
-        check(p.send(bad) == ("CON", err + "\n" + ref_screen()),
+        check(p.send(bad) == ("CON", bad_ref + "\n" + ref_screen()),
               "invalid ref %r: %r" % (bad, p.last))
     p.send("100000000003")
-    check(p.send("1234") == ("CON", err + "\n" + dob_screen()),
+    check(p.send("1234") == ("CON", bad_dob + "\n" + dob_screen()),
           "invalid DOB: %r" % (p.last,))
     check(p.send("0") == ("CON", ref_screen()), "back resets the count")
-    check(p.send("1") == ("CON", err + "\n" + ref_screen()), "1 invalid")
+    check(p.send("1") == ("CON", bad_ref + "\n" + ref_screen()),
+          "1 invalid")
     p.send("2")
     check(p.send("3") == ("END", tr("en", "err.too_many")),
           "3 in a row on an input: %r" % (p.last,))
