@@ -21,7 +21,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 # Every module, by name (main.c is kept apart so tests link the rest).
 SRCS	= xmem sbuf log yml conf text date slots ckdig msisdn pii valid i18n \
 	  menu sess engine metrics store store_book store_repl store_outbox \
-	  repl csvimp httpc phone act act_status act_booking act_replace \
+	  repl csvimp csvread httpc phone act act_status act_booking act_replace \
 	  notify ussd sms svc gw_at gw_kannel http outbox cli serve
 
 OBJS	= $(SRCS:%=$(BUILD)/%.o)

@@ -1,80 +1,32 @@
 /*
- * csvimp: reads the CSV files staff hand to idline and checks every row.
+ * csvimp: checks the CSV files staff hand to idline, row by row.
  *
- * libcsv (strict mode) does the RFC 4180 quoting; this file feeds it the
- * stream one physical line piece at a time so that it always knows which
- * line a record started on, then checks the header and every field and
- * collects one message per bad record ("name:line: reason; reason").  The
- * three importers (applications, offices, holidays) share the engine and
- * differ only in their column list and their row check.
+ * csvread does the reading (quoting, line numbers, header, limits and the
+ * capped message list); this file holds the column rules of the three
+ * importers (applications, offices, holidays), keeps the valid rows and
+ * rejects duplicate keys within one file.  Every problem in a row goes
+ * into that row's one message ("name:line: reason; reason").
  *
- * Limits keep a hostile or mistaken file cheap: at most 10 MiB, 200000 data
- * rows and 4096 bytes per line, and at most 1000 messages kept.  Error
- * messages never echo a date of birth or a phone number, and show only the
- * last four characters of a reference; other values are echoed cut to 40
- * characters with control characters as '?'.
+ * Error messages never echo a date of birth or a phone number, and show
+ * only the last four characters of a reference; other values are echoed
+ * cut to 40 characters with control characters as '?'.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
-#include <csv.h>
-
 #include "csvimp.h"
+#include "csvread.h"
 #include "date.h"
 #include "msisdn.h"
 #include "sbuf.h"
 #include "slots.h"
+#include "text.h"
 #include "xmem.h"
 
-#define CSVIMP_MAX_BYTES	(10UL * 1024 * 1024)
-#define CSVIMP_MAX_ROWS		200000
-#define CSVIMP_MAX_LINE		4096
-#define CSVIMP_MAX_ERRS		1000
-#define CSVIMP_MAX_FIELDS	16	/* kept per record; more counted */
-#define CSVIMP_CHUNK		8192
 #define CSVIMP_ECHO		40	/* code points echoed */
 #define CSVIMP_ECHO_BUF		192	/* 40 * 4 + quotes + "..." */
-#define CSVIMP_OPTS	(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
-
-struct csvimp_ctx;
-
-/* Checks one record's fields (NULL = not valid UTF-8, already reported),
- * appends problems to why and, when why stays empty, keeps the row. */
-typedef void (*csvimp_check_fn)(struct csvimp_ctx *c, char **f, int line,
-    struct sbuf *why);
-
-/*
- * One file being read.  line/linelen/line_long/skip_line describe the
- * physical line being fed; in_rec/rec_line/rec_long the record being
- * collected (rec_long is the first line of it over the limit, or 0).
- */
-struct csvimp_ctx {
-	const char		*name;
-	const char *const	*cols;		/* expected header */
-	size_t			 ncols;
-	csvimp_check_fn		 check;
-	void			*arg;		/* importer state */
-	struct csvimp_errs	*errs;
-	size_t			 nmore;		/* over the cap */
-	struct csv_parser	 p;
-	int			 line;		/* being fed */
-	size_t			 linelen;	/* its length */
-	int			 line_long;	/* over the limit */
-	int			 skip_line;	/* drop its rest */
-	int			 in_rec;	/* record begun */
-	int			 rec_line;	/* where it began */
-	int			 rec_long;	/* 1st long line */
-	char			*f[CSVIMP_MAX_FIELDS];
-	size_t			 nf;		/* may exceed max */
-	int			 header_done;
-	size_t			 nrows;		/* data records */
-	int			 stop;		/* stop reading */
-	int			 limited;	/* errs = limit */
-};
 
 struct csvimp_key {
 	char	*key;
@@ -110,30 +62,10 @@ struct csvimp_hols {
 	struct csvimp_keys	 keys;
 };
 
-static void	 csvimp_begin(struct csvimp_ctx *, const char *,
-		    const char *const *, size_t, csvimp_check_fn, void *,
-		    struct csvimp_errs *);
-static int	 csvimp_run(struct csvimp_ctx *, FILE *);
-static void	 csvimp_feed(struct csvimp_ctx *, const unsigned char *,
-		    size_t);
-static void	 csvimp_parser_init(struct csvimp_ctx *);
-static void	*csvimp_realloc(void *, size_t);
-static void	 csvimp_field_cb(void *, size_t, void *);
-static void	 csvimp_row_cb(int, void *);
-static void	 csvimp_record(struct csvimp_ctx *);
-static void	 csvimp_quote_error(struct csvimp_ctx *, int, const char *);
-static int	 csvimp_count_row(struct csvimp_ctx *);
-static void	 csvimp_bad_header(struct csvimp_ctx *);
-static void	 csvimp_clear_fields(struct csvimp_ctx *);
-static void	 csvimp_err(struct csvimp_ctx *, int, const char *);
-static void	 csvimp_push(struct csvimp_errs *, char *);
-static void	 csvimp_limit(struct csvimp_ctx *, const char *);
-static struct sbuf *csvimp_sep(struct sbuf *);
-static int	 csvimp_blank(unsigned char);
-static char	*csvimp_trim(const char *, size_t);
-static size_t	 csvimp_u8seq(const unsigned char *, size_t,
+static int	 csvimp_read(FILE *, const char *, const char *const *,
+		    size_t, csvread_row_fn, void *, struct csvimp_errs *);
+static size_t	 csvimp_u8next(const unsigned char *, size_t,
 		    unsigned long *);
-static int	 csvimp_utf8_ok(const char *, size_t);
 static int	 csvimp_cntrl(unsigned long);
 static const char *csvimp_echo(const char *, char *, size_t);
 static const char *csvimp_mask(const char *, char *, size_t);
@@ -148,12 +80,11 @@ static void	*csvimp_grow(void *, size_t *, size_t, size_t);
 static int	 csvimp_keys_add(struct csvimp_keys *, const char *, int);
 static void	 csvimp_keys_free(struct csvimp_keys *);
 static unsigned long csvimp_hash(const char *);
-static void	 csvimp_check_app(struct csvimp_ctx *, char **, int,
-		    struct sbuf *);
-static void	 csvimp_check_office(struct csvimp_ctx *, char **, int,
-		    struct sbuf *);
-static void	 csvimp_check_holiday(struct csvimp_ctx *, char **, int,
-		    struct sbuf *);
+static void	 csvimp_check_app(char *const *, int, struct sbuf *, void *);
+static void	 csvimp_check_office(char *const *, int, struct sbuf *,
+		    void *);
+static void	 csvimp_check_holiday(char *const *, int, struct sbuf *,
+		    void *);
 static int	 csvimp_hhmm(const char *, const char *, int *,
 		    struct sbuf *);
 
@@ -177,407 +108,47 @@ static const char *const csvimp_statuses[] = {
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* ---------------------------------------------------------------- engine */
-
-/* Sets up c for one file; errs is emptied (it must be zeroed or freed). */
-static void
-csvimp_begin(struct csvimp_ctx *c, const char *name,
-    const char *const *cols, size_t ncols, csvimp_check_fn check, void *arg,
-    struct csvimp_errs *errs)
-{
-	memset(c, 0, sizeof *c);
-	c->name = name != NULL ? name : "-";
-	c->cols = cols;
-	c->ncols = ncols;
-	c->check = check;
-	c->arg = arg;
-	c->errs = errs;
-	c->line = 1;
-	errs->n = 0;
-	errs->msg = NULL;
-	csvimp_parser_init(c);
-}
-
-/* libcsv grows its field buffer through this, so it never sees NULL. */
-static void *
-csvimp_realloc(void *p, size_t n)
-{
-	return xreallocarray(p, n, 1);
-}
-
-static void
-csvimp_parser_init(struct csvimp_ctx *c)
-{
-	/* csv_init only fails for bad options; ours are constant. */
-	(void)csv_init(&c->p, CSVIMP_OPTS);
-	csv_set_realloc_func(&c->p, csvimp_realloc);
-}
+/* ---------------------------------------------------------------- reader */
 
 /*
- * Reads f to the end (or to the first file-wide problem) through the
- * parser.  Returns 0 when no message was recorded, else -1.
+ * Reads f through csvread with row as the column check; the messages end
+ * up in errs (overwritten: it must be zeroed or freed).  Returns 0 when
+ * errs is empty, else -1.
  */
 static int
-csvimp_run(struct csvimp_ctx *c, FILE *f)
+csvimp_read(FILE *f, const char *name, const char *const *cols,
+    size_t ncols, csvread_row_fn row, void *arg, struct csvimp_errs *errs)
 {
-	unsigned char	 buf[CSVIMP_CHUNK];
-	size_t		 n, off, total = 0;
-	int		 first = 1;
-	char		*msg;
+	struct csvread_errs	e;
+	int			rc;
 
-	while (!c->stop && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-		total += n;
-		if (total > CSVIMP_MAX_BYTES) {
-			csvimp_limit(c, "file is larger than 10 MiB");
-			break;
-		}
-		off = 0;
-		if (first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-			off = 3;
-		first = 0;
-		csvimp_feed(c, buf + off, n - off);
-	}
-	if (!c->stop && ferror(f)) {
-		msg = xasprintf("read error: %s", strerror(errno));
-		csvimp_limit(c, msg);
-		free(msg);
-	}
-	if (!c->stop && csv_fini(&c->p, csvimp_field_cb, csvimp_row_cb,
-	    c) != 0)
-		csvimp_quote_error(c, c->rec_line,
-		    "a quoted field is not closed before the end of the file");
-	if (!c->stop && !c->header_done)
-		csvimp_bad_header(c);
-	csv_free(&c->p);
-	csvimp_clear_fields(c);
-	if (c->nmore > 0 && !c->limited) {
-		msg = xasprintf("...and %zu more error%s", c->nmore,
-		    c->nmore == 1 ? "" : "s");
-		c->nmore = 0;
-		/* The one message allowed past the cap. */
-		csvimp_push(c->errs, xasprintf("%s: %s", c->name, msg));
-		free(msg);
-	}
-	return c->errs->n > 0 ? -1 : 0;
+	rc = csvread_file(f, name, cols, ncols, row, arg, &e);
+	errs->n = e.n;
+	errs->msg = e.msg;
+	return rc;
 }
+
+/* --------------------------------------------------------------- helpers */
 
 /*
- * Feeds n bytes to libcsv in pieces that end at a CR or LF, so a record
- * can only end at the end of a piece.  Outside a record, blank bytes are
- * not fed (libcsv would skip them too), which tells where the next record
- * begins: at the line of its first non-blank byte.
- */
-static void
-csvimp_feed(struct csvimp_ctx *c, const unsigned char *b, size_t n)
-{
-	size_t	i = 0, j, end, k, done;
-
-	while (i < n && !c->stop) {
-		for (j = i; j < n && b[j] != '\n' && b[j] != '\r'; j++)
-			;
-		end = j < n ? j + 1 : n;
-		c->linelen += j - i;
-		if (c->linelen > CSVIMP_MAX_LINE)
-			c->line_long = 1;
-		k = i;
-		if (c->skip_line)
-			k = end;
-		else if (!c->in_rec) {
-			while (k < end && csvimp_blank(b[k]))
-				k++;
-			if (k < end) {
-				c->in_rec = 1;
-				c->rec_line = c->line;
-			}
-		}
-		if (c->in_rec && c->line_long && c->rec_long == 0)
-			c->rec_long = c->line;
-		if (k < end) {
-			done = csv_parse(&c->p, b + k, end - k,
-			    csvimp_field_cb, csvimp_row_cb, c);
-			if (done < end - k) {
-				csvimp_quote_error(c, c->line, "bad quoting "
-				    "(a quote inside an unquoted field, or "
-				    "text after a closing quote)");
-				if (b[k + done] != '\n')
-					c->skip_line = 1;
-			}
-		}
-		if (j < n && b[j] == '\n') {
-			c->line++;
-			c->linelen = 0;
-			c->line_long = 0;
-			c->skip_line = 0;
-		}
-		i = end;
-	}
-}
-
-/* libcsv field callback: keeps a trimmed copy, or NULL for bad UTF-8. */
-static void
-csvimp_field_cb(void *s, size_t len, void *arg)
-{
-	struct csvimp_ctx	*c = arg;
-
-	if (c->stop)
-		return;
-	if (c->nf < CSVIMP_MAX_FIELDS) {
-		if (s == NULL)
-			c->f[c->nf] = xstrdup("");
-		else if (csvimp_utf8_ok(s, len))
-			c->f[c->nf] = csvimp_trim(s, len);
-		else
-			c->f[c->nf] = NULL;
-	}
-	c->nf++;
-}
-
-/* libcsv row callback: checks the record, then forgets it. */
-static void
-csvimp_row_cb(int term, void *arg)
-{
-	struct csvimp_ctx	*c = arg;
-
-	(void)term;
-	if (!c->stop)
-		csvimp_record(c);
-	csvimp_clear_fields(c);
-	c->in_rec = 0;
-	c->rec_long = 0;
-}
-
-/* Checks one complete record: the header first, then data rows. */
-static void
-csvimp_record(struct csvimp_ctx *c)
-{
-	struct sbuf	 why;
-	size_t		 i;
-	int		 line = c->rec_line;
-
-	if (!c->header_done) {
-		c->header_done = 1;
-		if (c->rec_long != 0 || c->nf != c->ncols) {
-			csvimp_bad_header(c);
-			return;
-		}
-		for (i = 0; i < c->ncols; i++)
-			if (c->f[i] == NULL ||
-			    strcasecmp(c->f[i], c->cols[i]) != 0) {
-				csvimp_bad_header(c);
-				return;
-			}
-		return;
-	}
-	if (csvimp_count_row(c) == -1)
-		return;
-	sbuf_init(&why);
-	if (c->rec_long == line)
-		sbuf_addf(&why, "line is longer than %d bytes",
-		    CSVIMP_MAX_LINE);
-	else if (c->rec_long != 0)
-		sbuf_addf(&why, "line %d is longer than %d bytes",
-		    c->rec_long, CSVIMP_MAX_LINE);
-	else if (c->nf != c->ncols)
-		sbuf_addf(&why, "expected %zu fields, got %zu", c->ncols,
-		    c->nf);
-	else {
-		for (i = 0; i < c->ncols; i++)
-			if (c->f[i] == NULL)
-				sbuf_addf(csvimp_sep(&why),
-				    "%s is not valid UTF-8", c->cols[i]);
-		c->check(c, c->f, line, &why);
-	}
-	if (why.len > 0)
-		csvimp_err(c, line, why.s);
-	sbuf_free(&why);
-}
-
-/*
- * A strict-mode parse error (or an unclosed quote at the end): the record
- * is dropped and the parser starts afresh.  In the header it is a bad
- * header.
- */
-static void
-csvimp_quote_error(struct csvimp_ctx *c, int line, const char *why)
-{
-	if (!c->header_done) {
-		c->header_done = 1;
-		csvimp_bad_header(c);
-	} else if (csvimp_count_row(c) == 0)
-		csvimp_err(c, line, why);
-	csvimp_clear_fields(c);
-	c->in_rec = 0;
-	c->rec_long = 0;
-	csv_free(&c->p);
-	csvimp_parser_init(c);
-}
-
-/* Counts a data record; -1 (and the file stops) past the row limit. */
-static int
-csvimp_count_row(struct csvimp_ctx *c)
-{
-	char	*msg;
-
-	if (++c->nrows <= CSVIMP_MAX_ROWS)
-		return 0;
-	msg = xasprintf("more than %d rows", CSVIMP_MAX_ROWS);
-	csvimp_limit(c, msg);
-	free(msg);
-	return -1;
-}
-
-static void
-csvimp_bad_header(struct csvimp_ctx *c)
-{
-	struct sbuf	b;
-	size_t		i;
-
-	sbuf_init(&b);
-	sbuf_add(&b, "expected the header '");
-	for (i = 0; i < c->ncols; i++) {
-		if (i > 0)
-			sbuf_addc(&b, ',');
-		sbuf_add(&b, c->cols[i]);
-	}
-	sbuf_addc(&b, '\'');
-	csvimp_err(c, 1, b.s);
-	sbuf_free(&b);
-	c->stop = 1;
-}
-
-static void
-csvimp_clear_fields(struct csvimp_ctx *c)
-{
-	size_t	i;
-
-	for (i = 0; i < c->nf && i < CSVIMP_MAX_FIELDS; i++) {
-		free(c->f[i]);
-		c->f[i] = NULL;
-	}
-	c->nf = 0;
-}
-
-/* Records "name:line: why" ("name: why" when line is 0), within the cap. */
-static void
-csvimp_err(struct csvimp_ctx *c, int line, const char *why)
-{
-	struct csvimp_errs	*e = c->errs;
-
-	if (e->n >= CSVIMP_MAX_ERRS) {
-		c->nmore++;
-		return;
-	}
-	if (line > 0)
-		csvimp_push(e, xasprintf("%s:%d: %s", c->name, line, why));
-	else
-		csvimp_push(e, xasprintf("%s: %s", c->name, why));
-}
-
-/* Appends msg (taken over) to e. */
-static void
-csvimp_push(struct csvimp_errs *e, char *msg)
-{
-	e->msg = xreallocarray(e->msg, e->n + 1, sizeof *e->msg);
-	e->msg[e->n++] = msg;
-}
-
-/* A file-wide limit: the one message left in errs, and reading stops. */
-static void
-csvimp_limit(struct csvimp_ctx *c, const char *why)
-{
-	csvimp_errs_free(c->errs);
-	c->nmore = 0;
-	csvimp_err(c, 0, why);
-	c->stop = 1;
-	c->limited = 1;
-}
-
-/* Adds "; " when b already holds a problem; returns b. */
-static struct sbuf *
-csvimp_sep(struct sbuf *b)
-{
-	if (b->len > 0)
-		sbuf_add(b, "; ");
-	return b;
-}
-
-/* The bytes libcsv skips between records. */
-static int
-csvimp_blank(unsigned char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/* Returns a new copy of s[0..len) without surrounding spaces and tabs. */
-static char *
-csvimp_trim(const char *s, size_t len)
-{
-	while (len > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	return xstrndup(s, len);
-}
-
-/*
- * Decodes one UTF-8 sequence at s (n bytes available) into *cp.  Returns
- * its length, or 0 when it is malformed, overlong, a surrogate, above
- * U+10FFFF or a NUL byte.
+ * Decodes the UTF-8 sequence at s (n bytes available) into *cp.  Returns
+ * its length, or 0 when it is not one well-formed character (text.h's
+ * rules: no overlongs, surrogates, values above U+10FFFF or NUL).
  */
 static size_t
-csvimp_u8seq(const unsigned char *s, size_t n, unsigned long *cp)
+csvimp_u8next(const unsigned char *s, size_t n, unsigned long *cp)
 {
 	unsigned long	v;
 	size_t		len, i;
 
-	if (n == 0 || s[0] == 0)
+	len = s[0] < 0xc0 ? 1 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (len > n || !text_utf8_valid((const char *)s, len))
 		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		v = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		v = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		v = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
+	v = len == 1 ? s[0] : s[0] & (0x7fu >> len);
+	for (i = 1; i < len; i++)
 		v = v << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 2 && v < 0x80) || (len == 3 && v < 0x800) ||
-	    (len == 4 && v < 0x10000) || v > 0x10ffff ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
 	*cp = v;
 	return len;
-}
-
-static int
-csvimp_utf8_ok(const char *s, size_t n)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	unsigned long		 cp;
-	size_t			 k;
-
-	while (n > 0) {
-		if ((k = csvimp_u8seq(u, n, &cp)) == 0)
-			return 0;
-		u += k;
-		n -= k;
-	}
-	return 1;
 }
 
 /* C0, DEL and C1 control characters. */
@@ -606,7 +177,7 @@ csvimp_echo(const char *s, char *buf, size_t n)
 			o += 3;
 			break;
 		}
-		k = csvimp_u8seq(u, left, &cp);
+		k = csvimp_u8next(u, left, &cp);
 		if (k == 0 || csvimp_cntrl(cp)) {
 			buf[o++] = '?';
 			k = k == 0 ? 1 : k;
@@ -703,7 +274,8 @@ csvimp_int(const char *s, int lo, int hi, int *v)
 /*
  * Checks a free-text column: 1..max characters (code points), no control
  * characters, and at most max bytes because that is what the row struct
- * holds.  s NULL means already reported.
+ * holds.  s is a field from csvread (valid UTF-8); NULL means already
+ * reported.
  */
 static void
 csvimp_text(const char *col, const char *s, size_t max, size_t max_bytes,
@@ -711,32 +283,30 @@ csvimp_text(const char *col, const char *s, size_t max, size_t max_bytes,
 {
 	const unsigned char	*u;
 	unsigned long		 cp;
-	size_t			 len, left, k, chars = 0;
+	size_t			 len, left, k;
 	int			 cntrl = 0;
 
 	if (s == NULL)
 		return;
 	len = strlen(s);
 	if (len == 0) {
-		sbuf_addf(csvimp_sep(why), "%s is empty", col);
+		sbuf_addf(csvread_sep(why), "%s is empty", col);
 		return;
 	}
 	u = (const unsigned char *)s;
-	for (left = len; left > 0; u += k, left -= k) {
-		if ((k = csvimp_u8seq(u, left, &cp)) == 0)
+	for (left = len; left > 0 && !cntrl; u += k, left -= k)
+		if ((k = csvimp_u8next(u, left, &cp)) == 0)
 			k = 1;
 		else if (csvimp_cntrl(cp))
 			cntrl = 1;
-		chars++;
-	}
 	if (cntrl)
-		sbuf_addf(csvimp_sep(why), "%s contains a control character",
+		sbuf_addf(csvread_sep(why), "%s contains a control character",
 		    col);
-	if (chars > max)
-		sbuf_addf(csvimp_sep(why), "%s is longer than %zu characters",
+	if (text_chars(s) > max)
+		sbuf_addf(csvread_sep(why), "%s is longer than %zu characters",
 		    col, max);
 	else if (len > max_bytes)
-		sbuf_addf(csvimp_sep(why), "%s is longer than %zu bytes "
+		sbuf_addf(csvread_sep(why), "%s is longer than %zu bytes "
 		    "(letters outside ASCII take 2 to 4 bytes)", col,
 		    max_bytes);
 }
@@ -826,10 +396,11 @@ csvimp_keys_free(struct csvimp_keys *k)
 
 /* ---------------------------------------------------------- applications */
 
+/* csvread row callback for applications; arg is the csvimp_apps. */
 static void
-csvimp_check_app(struct csvimp_ctx *c, char **f, int line, struct sbuf *why)
+csvimp_check_app(char *const *f, int line, struct sbuf *why, void *arg)
 {
-	struct csvimp_apps	*a = c->arg;
+	struct csvimp_apps	*a = arg;
 	struct csvimp_app	*r;
 	char			 e[CSVIMP_ECHO_BUF], l[128];
 	char			 e164[32];
@@ -841,16 +412,16 @@ csvimp_check_app(struct csvimp_ctx *c, char **f, int line, struct sbuf *why)
 	e164[0] = '\0';
 	if (ref != NULL) {
 		if (ref[0] == '\0')
-			sbuf_add(csvimp_sep(why), "reference is empty");
+			sbuf_add(csvread_sep(why), "reference is empty");
 		else if (strlen(ref) >= sizeof r->reference)
-			sbuf_addf(csvimp_sep(why), "reference %s is longer "
+			sbuf_addf(csvread_sep(why), "reference %s is longer "
 			    "than %zu characters", csvimp_mask(ref, e,
 			    sizeof e), sizeof r->reference - 1);
 		else if (a->ref_ok != NULL) {
 			if (a->ref_ok(ref, a->ref_arg) == 1)
 				refok = 1;
 			else
-				sbuf_addf(csvimp_sep(why), "reference %s is "
+				sbuf_addf(csvread_sep(why), "reference %s is "
 				    "not a valid reference",
 				    csvimp_mask(ref, e, sizeof e));
 		} else {
@@ -859,47 +430,47 @@ csvimp_check_app(struct csvimp_ctx *c, char **f, int line, struct sbuf *why)
 			if (ref[i] == '\0' && i >= 6 && i <= 29)
 				refok = 1;
 			else
-				sbuf_addf(csvimp_sep(why), "reference %s is "
+				sbuf_addf(csvread_sep(why), "reference %s is "
 				    "not 6 to 29 digits",
 				    csvimp_mask(ref, e, sizeof e));
 		}
 	}
 	if (kind != NULL && !csvimp_oneof(kind, csvimp_kinds)) {
 		csvimp_list(l, sizeof l, csvimp_kinds);
-		sbuf_addf(csvimp_sep(why), "kind %s is not one of %s",
+		sbuf_addf(csvread_sep(why), "kind %s is not one of %s",
 		    csvimp_echo(kind, e, sizeof e), l);
 	}
 	if (status != NULL && !csvimp_oneof(status, csvimp_statuses)) {
 		csvimp_list(l, sizeof l, csvimp_statuses);
-		sbuf_addf(csvimp_sep(why), "status %s is not one of %s",
+		sbuf_addf(csvread_sep(why), "status %s is not one of %s",
 		    csvimp_echo(status, e, sizeof e), l);
 	}
 	if (dob != NULL) {
 		/* Never echo a date of birth. */
 		if (dob[0] == '\0')
-			sbuf_add(csvimp_sep(why), "dob is empty");
+			sbuf_add(csvread_sep(why), "dob is empty");
 		else if (date_parse_iso(dob, &day) == -1)
-			sbuf_add(csvimp_sep(why),
+			sbuf_add(csvread_sep(why),
 			    "dob is not a valid date YYYY-MM-DD");
 		else if (day > a->today)
-			sbuf_add(csvimp_sep(why), "dob is in the future");
+			sbuf_add(csvread_sep(why), "dob is in the future");
 		else if (day < date_from_ymd(1900, 1, 1))
-			sbuf_add(csvimp_sep(why), "dob is before 1900-01-01");
+			sbuf_add(csvread_sep(why), "dob is before 1900-01-01");
 	}
 	/* Never echo a phone number either. */
 	if (msisdn != NULL && msisdn[0] != '\0' &&
 	    msisdn_normalise(msisdn, a->cc, e164, sizeof e164) == -1)
-		sbuf_add(csvimp_sep(why), a->cc == NULL && msisdn[0] == '0' ?
+		sbuf_add(csvread_sep(why), a->cc == NULL && msisdn[0] == '0' ?
 		    "msisdn is not a valid phone number (national numbers "
 		    "need a country code)" :
 		    "msisdn is not a valid phone number");
 	if (office != NULL && office[0] != '\0' &&
 	    !csvimp_code(office, 1, 16))
-		sbuf_addf(csvimp_sep(why), "office %s is not an office code "
+		sbuf_addf(csvread_sep(why), "office %s is not an office code "
 		    "(1 to 16 of A-Z 0-9 _ -)",
 		    csvimp_echo(office, e, sizeof e));
 	if (refok && (first = csvimp_keys_add(&a->keys, ref, line)) != 0)
-		sbuf_addf(csvimp_sep(why), "duplicate reference %s "
+		sbuf_addf(csvread_sep(why), "duplicate reference %s "
 		    "(first on line %d)", csvimp_mask(ref, e, sizeof e),
 		    first);
 	if (why->len > 0)
@@ -926,7 +497,6 @@ csvimp_applications(FILE *f, const char *name, csvimp_ref_fn ref_ok,
     void *ref_arg, const char *default_cc, struct csvimp_app **rows,
     size_t *nrows, struct csvimp_errs *errs)
 {
-	struct csvimp_ctx	c;
 	struct csvimp_apps	a;
 	int			min, rc;
 
@@ -939,14 +509,8 @@ csvimp_applications(FILE *f, const char *name, csvimp_ref_fn ref_ok,
 	a.ref_arg = ref_arg;
 	a.cc = default_cc;
 	date_local(time(NULL), &a.today, &min);
-	csvimp_begin(&c, name, csvimp_app_cols, NITEMS(csvimp_app_cols),
+	rc = csvimp_read(f, name, csvimp_app_cols, NITEMS(csvimp_app_cols),
 	    csvimp_check_app, &a, errs);
-	if (f == NULL) {
-		csvimp_limit(&c, "no file");
-		csv_free(&c.p);
-		return -1;
-	}
-	rc = csvimp_run(&c, f);
 	csvimp_keys_free(&a.keys);
 	if (rc == -1) {
 		free(a.rows);
@@ -969,16 +533,16 @@ csvimp_hhmm(const char *col, const char *s, int *min, struct sbuf *why)
 		return -1;
 	if (date_parse_hhmm(s, min) == 0)
 		return 0;
-	sbuf_addf(csvimp_sep(why), "%s %s is not a time HH:MM", col,
+	sbuf_addf(csvread_sep(why), "%s %s is not a time HH:MM", col,
 	    csvimp_echo(s, e, sizeof e));
 	return -1;
 }
 
+/* csvread row callback for offices; arg is the csvimp_offs. */
 static void
-csvimp_check_office(struct csvimp_ctx *c, char **f, int line,
-    struct sbuf *why)
+csvimp_check_office(char *const *f, int line, struct sbuf *why, void *arg)
 {
-	struct csvimp_offs	*o = c->arg;
+	struct csvimp_offs	*o = arg;
 	struct csvimp_office	*r;
 	struct slots_plan	 p;
 	char			 e[CSVIMP_ECHO_BUF];
@@ -987,7 +551,7 @@ csvimp_check_office(struct csvimp_ctx *c, char **f, int line,
 
 	memset(&p, 0, sizeof p);
 	if (code != NULL && !csvimp_code(code, 2, 16)) {
-		sbuf_addf(csvimp_sep(why), "code %s is not an office code "
+		sbuf_addf(csvread_sep(why), "code %s is not an office code "
 		    "(2 to 16 of A-Z 0-9 _ -)", csvimp_echo(code, e,
 		    sizeof e));
 		code = NULL;
@@ -996,7 +560,7 @@ csvimp_check_office(struct csvimp_ctx *c, char **f, int line,
 	/* Screens are checked with 16-character office names (engine.c). */
 	csvimp_text("short_name", f[2], 16, sizeof r->short_name - 1, why);
 	if (f[3] != NULL && slots_parse_workdays(f[3], &p.workdays) == -1) {
-		sbuf_addf(csvimp_sep(why), "workdays %s is not a list of days "
+		sbuf_addf(csvread_sep(why), "workdays %s is not a list of days "
 		    "such as mon-fri or mon,wed,sat", csvimp_echo(f[3], e,
 		    sizeof e));
 		ok = 0;
@@ -1011,7 +575,7 @@ csvimp_check_office(struct csvimp_ctx *c, char **f, int line,
 		p.lunch_end = -1;
 	} else if (f[6] != NULL && f[7] != NULL &&
 	    (f[6][0] == '\0' || f[7][0] == '\0')) {
-		sbuf_add(csvimp_sep(why), "lunch_start and lunch_end must "
+		sbuf_add(csvread_sep(why), "lunch_start and lunch_end must "
 		    "both be set or both be empty");
 		ok = 0;
 	} else {
@@ -1022,23 +586,23 @@ csvimp_check_office(struct csvimp_ctx *c, char **f, int line,
 			ok = 0;
 	}
 	if (f[8] != NULL && csvimp_int(f[8], 5, 480, &p.slot_min) == -1) {
-		sbuf_addf(csvimp_sep(why), "slot_minutes %s is not a whole "
+		sbuf_addf(csvread_sep(why), "slot_minutes %s is not a whole "
 		    "number from 5 to 480", csvimp_echo(f[8], e, sizeof e));
 		ok = 0;
 	}
 	if (f[9] != NULL && csvimp_int(f[9], 1, 100, &p.counters) == -1) {
-		sbuf_addf(csvimp_sep(why), "counters %s is not a whole "
+		sbuf_addf(csvread_sep(why), "counters %s is not a whole "
 		    "number from 1 to 100", csvimp_echo(f[9], e, sizeof e));
 		ok = 0;
 	}
 	/* The plan as a whole only makes sense when its parts parsed. */
 	if (ok && f[3] != NULL && f[8] != NULL && f[9] != NULL &&
 	    slots_plan_check(&p, &reason) == -1)
-		sbuf_addf(csvimp_sep(why), "opening hours rejected: %s",
+		sbuf_addf(csvread_sep(why), "opening hours rejected: %s",
 		    reason);
 	if (code != NULL && (first = csvimp_keys_add(&o->keys, code,
 	    line)) != 0)
-		sbuf_addf(csvimp_sep(why), "duplicate code %s (first on "
+		sbuf_addf(csvread_sep(why), "duplicate code %s (first on "
 		    "line %d)", csvimp_echo(code, e, sizeof e), first);
 	if (why->len > 0)
 		return;
@@ -1063,7 +627,6 @@ int
 csvimp_offices(FILE *f, const char *name, struct csvimp_office **rows,
     size_t *nrows, struct csvimp_errs *errs)
 {
-	struct csvimp_ctx	c;
 	struct csvimp_offs	o;
 	int			rc;
 
@@ -1072,14 +635,8 @@ csvimp_offices(FILE *f, const char *name, struct csvimp_office **rows,
 	*rows = NULL;
 	*nrows = 0;
 	memset(&o, 0, sizeof o);
-	csvimp_begin(&c, name, csvimp_office_cols,
+	rc = csvimp_read(f, name, csvimp_office_cols,
 	    NITEMS(csvimp_office_cols), csvimp_check_office, &o, errs);
-	if (f == NULL) {
-		csvimp_limit(&c, "no file");
-		csv_free(&c.p);
-		return -1;
-	}
-	rc = csvimp_run(&c, f);
 	csvimp_keys_free(&o.keys);
 	if (rc == -1) {
 		free(o.rows);
@@ -1092,11 +649,11 @@ csvimp_offices(FILE *f, const char *name, struct csvimp_office **rows,
 
 /* -------------------------------------------------------------- holidays */
 
+/* csvread row callback for holidays; arg is the csvimp_hols. */
 static void
-csvimp_check_holiday(struct csvimp_ctx *c, char **f, int line,
-    struct sbuf *why)
+csvimp_check_holiday(char *const *f, int line, struct sbuf *why, void *arg)
 {
-	struct csvimp_hols	*h = c->arg;
+	struct csvimp_hols	*h = arg;
 	struct csvimp_holiday	*r;
 	char			 e[CSVIMP_ECHO_BUF], *key;
 	int			 day = 0, first, dayok = 0, offok = 0;
@@ -1105,7 +662,7 @@ csvimp_check_holiday(struct csvimp_ctx *c, char **f, int line,
 		if (date_parse_iso(f[0], &day) == 0)
 			dayok = 1;
 		else
-			sbuf_addf(csvimp_sep(why), "date %s is not a valid "
+			sbuf_addf(csvread_sep(why), "date %s is not a valid "
 			    "date YYYY-MM-DD", csvimp_echo(f[0], e,
 			    sizeof e));
 	}
@@ -1113,7 +670,7 @@ csvimp_check_holiday(struct csvimp_ctx *c, char **f, int line,
 		if (f[1][0] == '\0' || csvimp_code(f[1], 2, 16))
 			offok = 1;
 		else
-			sbuf_addf(csvimp_sep(why), "office %s is not an "
+			sbuf_addf(csvread_sep(why), "office %s is not an "
 			    "office code (2 to 16 of A-Z 0-9 _ -)",
 			    csvimp_echo(f[1], e, sizeof e));
 	}
@@ -1122,7 +679,7 @@ csvimp_check_holiday(struct csvimp_ctx *c, char **f, int line,
 	if (dayok && offok) {
 		key = xasprintf("%d|%s", day, f[1]);
 		if ((first = csvimp_keys_add(&h->keys, key, line)) != 0)
-			sbuf_addf(csvimp_sep(why), "duplicate holiday %s%s "
+			sbuf_addf(csvread_sep(why), "duplicate holiday %s%s "
 			    "(first on line %d)", f[0], f[1][0] == '\0' ?
 			    " for all offices" : " for this office", first);
 		free(key);
@@ -1143,7 +700,6 @@ int
 csvimp_holidays(FILE *f, const char *name, struct csvimp_holiday **rows,
     size_t *nrows, struct csvimp_errs *errs)
 {
-	struct csvimp_ctx	c;
 	struct csvimp_hols	h;
 	int			rc;
 
@@ -1152,14 +708,8 @@ csvimp_holidays(FILE *f, const char *name, struct csvimp_holiday **rows,
 	*rows = NULL;
 	*nrows = 0;
 	memset(&h, 0, sizeof h);
-	csvimp_begin(&c, name, csvimp_holiday_cols,
+	rc = csvimp_read(f, name, csvimp_holiday_cols,
 	    NITEMS(csvimp_holiday_cols), csvimp_check_holiday, &h, errs);
-	if (f == NULL) {
-		csvimp_limit(&c, "no file");
-		csv_free(&c.p);
-		return -1;
-	}
-	rc = csvimp_run(&c, f);
 	csvimp_keys_free(&h.keys);
 	if (rc == -1) {
 		free(h.rows);

@@ -375,8 +375,9 @@ gw_kannel_dlr(struct svc *svc, const struct gw_request *req,
 		return;
 	}
 	if (svc->store == NULL || store_outbox_dlr(svc->store, oid,
-	    (int)st) == -1) {
-		gw_reply_text(rep, 400, "unknown message\n");
+	    (int)st) != 0) {
+		gw_reply_text(rep, 404, "unknown message\n");
+		log_info("dlr_unknown", "id=%lld status=%ld", oid, st);
 		return;
 	}
 	metrics_outbox(st == 1 ? "delivered" : "dlr");

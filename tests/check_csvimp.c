@@ -1,6 +1,7 @@
 /*
- * check_csvimp: the CSV importers against good files, every kind of bad
- * row, bad quoting and headers, and the file-wide limits.
+ * check_csvimp: the CSV importers (and the csvread callback contract)
+ * against good files, every kind of bad row, bad quoting and headers, and
+ * the file-wide limits.
  *
  * Inputs come from tests/fixtures/csv/ (run from the repository root, or
  * set FIXTURE_DIR) or from strings written to a tmpfile().
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "csvimp.h"
+#include "csvread.h"
 #include "date.h"
 #include "sbuf.h"
 #include "xmem.h"
@@ -39,6 +41,7 @@ static int	 hols(const char *, struct csvimp_holiday **, size_t *,
 static void	 errs_eq(const struct csvimp_errs *, const char *const *,
 		    size_t);
 static int	 ref_ab(const char *, void *);
+static void	 log_row(char *const *, int, struct sbuf *, void *);
 static Suite	*csvimp_suite(void);
 
 static int	 ref_marker;
@@ -129,6 +132,16 @@ ref_ab(const char *ref, void *arg)
 		if (ref[i] < '0' || ref[i] > '9')
 			return 0;
 	return 1;
+}
+
+/* csvread row callback: logs "line:f0|f1|why-length;", rejects "bad". */
+static void
+log_row(char *const *f, int line, struct sbuf *why, void *arg)
+{
+	sbuf_addf(arg, "%d:%s|%s|%zu;", line, f[0] != NULL ? f[0] : "(null)",
+	    f[1] != NULL ? f[1] : "(null)", why->len);
+	if (f[0] != NULL && strcmp(f[0], "bad") == 0)
+		sbuf_add(csvread_sep(why), "rejected");
 }
 
 /* ------------------------------------------------------------------ core */
@@ -996,6 +1009,45 @@ START_TEST(line_endings)
 }
 END_TEST
 
+/* The reader alone: which records reach the callback, and as what. */
+START_TEST(reader_rows)
+{
+	static const char *const cols[] = { "a", "b" };
+	static const char	 in[] = "A, b\n  x , y \n\n\"p\nq\",\xff\n"
+				    "1,2,3\nbad,row\n";
+	static const char *const want[] = {
+		"r.csv:4: b is not valid UTF-8",
+		"r.csv:6: expected 2 fields, got 3",
+		"r.csv:7: rejected",
+	};
+	struct csvread_errs	 e = { 0, NULL };
+	struct sbuf		 log;
+	FILE			*f;
+	size_t			 i;
+
+	sbuf_init(&log);
+	f = mem(in, sizeof in - 1);
+	ck_assert_int_eq(csvread_file(f, "r.csv", cols, 2, log_row, &log,
+	    &e), -1);
+	fclose(f);
+	ck_assert_str_eq(log.s, "2:x|y|0;4:p\nq|(null)|20;7:bad|row|0;");
+	ck_assert_uint_eq(e.n, 3);
+	for (i = 0; i < e.n; i++)
+		ck_assert_str_eq(e.msg[i], want[i]);
+	csvread_errs_free(&e);
+	ck_assert_uint_eq(e.n, 0);
+	sbuf_free(&log);
+
+	sbuf_init(&log);
+	ck_assert_int_eq(csvread_file(NULL, NULL, cols, 2, log_row, &log,
+	    &e), -1);
+	ck_assert_uint_eq(log.len, 0);
+	ck_assert_uint_eq(e.n, 1);
+	ck_assert_str_eq(e.msg[0], "-: no file");
+	csvread_errs_free(&e);
+}
+END_TEST
+
 static Suite *
 csvimp_suite(void)
 {
@@ -1019,6 +1071,7 @@ csvimp_suite(void)
 	    (int)(sizeof office_rows / sizeof office_rows[0]));
 	tcase_add_test(tc, holidays_good_file);
 	tcase_add_test(tc, holidays_bad_file);
+	tcase_add_test(tc, reader_rows);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
