@@ -5,9 +5,12 @@
 CC	?= cc
 BUILD	?= build
 PKGS	 = libmicrohttpd sqlite3 libpcre2-8 yaml-0.1 libcurl libsodium
+# What `make run` needs, and what the tests need on top (Kannel, Check,
+# Python for the integration tests, openssl for the TLS test).
 DEBS	 = build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 \
-	   libpcre2-dev check libyaml-dev libcurl4-openssl-dev \
-	   libsodium-dev libcsv-dev python3 kannel kannel-extras curl
+	   libpcre2-dev libyaml-dev libcurl4-openssl-dev libsodium-dev \
+	   libcsv-dev
+TEST_DEBS = check python3 curl openssl kannel kannel-extras
 
 WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
@@ -31,7 +34,8 @@ CHECKS	= text date_slots csvimp httpc store_book store_repl store_outbox \
 	  engine sess store conf
 CHECK_BINS = $(CHECKS:%=$(BUILD)/check_%)
 
-.PHONY: all test unit integration asan run clean deps gateway bench check-menus
+.PHONY: all test unit integration asan run clean deps test-deps install-debs \
+	gateway bench
 
 all: $(BUILD)/idline
 
@@ -74,7 +78,13 @@ asan:
 	    test
 
 deps:
-	@missing=""; for p in $(DEBS); do \
+	@$(MAKE) -s install-debs PKGLIST="$(DEBS)"
+
+test-deps:
+	@$(MAKE) -s install-debs PKGLIST="$(DEBS) $(TEST_DEBS)"
+
+install-debs:
+	@missing=""; for p in $(PKGLIST); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
