@@ -27,40 +27,43 @@ svc_load(struct svc *svc, struct conf *conf, struct store *store,
 	struct engine_budget b;
 	char *path, err[512], msg[700];
 	size_t nacts, i;
-	int rc = -1;
+	int rc = -1, bad = 0, bad_patterns = 0;
 
 	memset(svc, 0, sizeof(*svc));
 	svc->conf = conf;
 	svc->store = store;
 	svc->pepper = store ? store_pepper(store, conf->pepper) : conf->pepper;
+	/*
+	 * Each stage that can still run does, so one --check run reports as
+	 * many problems as possible; later stages skip the checks that need
+	 * what failed (texts, patterns).
+	 */
 	path = xasprintf("%s/lang", conf->menus);
 	svc->i18n = i18n_load(path, report, arg);
 	free(path);
 	if (svc->i18n == NULL)
-		goto done;
-	if (!i18n_has_lang(svc->i18n, conf->default_lang)) {
+		bad = 1;
+	else if (!i18n_has_lang(svc->i18n, conf->default_lang)) {
 		snprintf(msg, sizeof(msg), "%s:0: language.default '%s' has "
 		    "no texts", conf->file ? conf->file : "(config)",
 		    conf->default_lang);
 		report(msg, arg);
-		goto done;
+		bad = 1;
 	}
-	for (i = 0; i < conf->nprefixes; i++) {
+	for (i = 0; svc->i18n && i < conf->nprefixes; i++) {
 		if (!i18n_has_lang(svc->i18n, conf->prefixes[i].lang)) {
 			snprintf(msg, sizeof(msg), "%s:0: language.by_prefix "
 			    "%s: unknown language '%s'", conf->file ?
 			    conf->file : "(config)", conf->prefixes[i].prefix,
 			    conf->prefixes[i].lang);
 			report(msg, arg);
-			goto done;
+			bad = 1;
 		}
 	}
 	svc->valid = valid_new();
 	path = xasprintf("%s/patterns.yaml", conf->menus);
-	if (menu_load_patterns(path, svc->valid, report, arg) == -1) {
-		free(path);
-		goto done;
-	}
+	if (menu_load_patterns(path, svc->valid, report, arg) == -1)
+		bad_patterns = bad = 1;
 	free(path);
 	/* The deployment's reference rule overrides the menus' default. */
 	if (valid_add(svc->valid, "reference", conf->ref_pattern, 0, err,
@@ -68,7 +71,7 @@ svc_load(struct svc *svc, struct conf *conf, struct store *store,
 		snprintf(msg, sizeof(msg), "%s:0: verify.reference_pattern: "
 		    "%s", conf->file ? conf->file : "(config)", err);
 		report(msg, arg);
-		goto done;
+		bad = 1;
 	}
 	acts = act_all(&nacts);
 	info = xcalloc(nacts, sizeof(*info));
@@ -77,9 +80,9 @@ svc_load(struct svc *svc, struct conf *conf, struct store *store,
 		info[i].outcomes = acts[i].outcomes;
 		info[i].is_list = acts[i].is_list;
 	}
-	svc->menu = menu_load(conf->menus, info, nacts, svc->valid, svc->i18n,
-	    report, arg);
-	if (svc->menu == NULL)
+	svc->menu = menu_load(conf->menus, info, nacts, bad_patterns ? NULL :
+	    svc->valid, svc->i18n, report, arg);
+	if (svc->menu == NULL || bad)
 		goto done;
 	memset(&eo, 0, sizeof(eo));
 	eo.back_key = conf->key_back;

@@ -3,8 +3,9 @@
  *
  * The only user of libyaml.  conf, menu, i18n and the phone's scripts read
  * their files through this tree so every error can name file:line.
- * Anchors and aliases are refused (menu and config files do not need them,
- * and they are the classic YAML bomb).  Tags are ignored.
+ * Aliases are refused (menu and config files do not need them, and they
+ * are the classic YAML bomb); an anchor alone is harmless and ignored, as
+ * are tags.
  */
 #ifndef IDLINE_YML_H
 #define IDLINE_YML_H
