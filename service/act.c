@@ -12,6 +12,7 @@
 #include "log.h"
 #include "sess.h"
 #include "store.h"
+#include "store_book.h"
 #include "svc.h"
 #include "xmem.h"
 
@@ -111,6 +112,28 @@ act_verified(struct engine_ctx *c)
 	const char *ref = engine_var(c, "ref");
 
 	return v && ref && strcmp(v, ref) == 0;
+}
+
+int
+act_office_items(struct engine_ctx *c, const char *first)
+{
+	struct store_office *o = NULL;
+	size_t n = 0, i;
+	int pass, own;
+
+	if (store_office_list(act_svc(c)->store, &o, &n) == -1)
+		return -1;
+	/* Pass 0: the application's own office; pass 1: the others. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			own = first != NULL && strcmp(o[i].code, first) == 0;
+			if (own != (pass == 0))
+				continue;
+			engine_item(c, o[i].short_name[0] ? o[i].short_name :
+			    o[i].name, o[i].code);
+		}
+	free(o);
+	return 0;
 }
 
 const char *

@@ -43,6 +43,11 @@ void		 act_setf(struct engine_ctx *c, const char *name,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* 1 when the session passed verification for the reference in "ref". */
 int		 act_verified(struct engine_ctx *c);
+/*
+ * List helper: one item per office (short name, value = code), the office
+ * `first` (may be "" or NULL) at the top.  Returns 0 or -1.
+ */
+int		 act_office_items(struct engine_ctx *c, const char *first);
 /* "Mon 30/11" style label of a day in the session's language into buf. */
 const char	*act_day_label(struct engine_ctx *c, int day, char *buf,
 		    size_t n);

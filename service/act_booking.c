@@ -464,27 +464,15 @@ static const char *
 act_book_offices(struct engine_ctx *c)
 {
 	struct svc *svc = act_svc(c);
-	struct store_office *offs = NULL;
 	struct store_app app;
 	const char *bref = engine_var(c, "bref");
-	size_t n = 0, i;
-	int pass;
 
 	if (bref == NULL)
 		return "ok";		/* no right to book: empty list */
 	memset(&app, 0, sizeof(app));
 	if (store_app_get(svc->store, bref, &app) == -1 ||
-	    store_office_list(svc->store, &offs, &n) == -1)
+	    act_office_items(c, app.office) == -1)
 		return NULL;
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < n; i++) {
-			if ((strcmp(offs[i].code, app.office) == 0) !=
-			    (pass == 0))
-				continue;
-			engine_item(c, offs[i].short_name[0] ?
-			    offs[i].short_name : offs[i].name, offs[i].code);
-		}
-	free(offs);
 	return "ok";
 }
 

@@ -183,28 +183,14 @@ act_repl_check(struct engine_ctx *c)
 static const char *
 act_repl_offices(struct engine_ctx *c)
 {
-	struct svc *svc = act_svc(c);
-	struct store_office *o = NULL;
 	struct store_app app;
-	size_t n = 0, i;
-	int rc, pass;
+	int rc;
 
 	if ((rc = act_repl_app(c, &app)) == -1)
 		return NULL;
 	if (rc != 0)
 		return "ok";
-	if (store_office_list(svc->store, &o, &n) == -1)
-		return NULL;
-	/* Pass 0: the application's office; pass 1: every other one. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < n; i++) {
-			if ((strcmp(o[i].code, app.office) == 0) != (pass == 0))
-				continue;
-			engine_item(c, o[i].short_name[0] ? o[i].short_name :
-			    o[i].name, o[i].code);
-		}
-	free(o);
-	return "ok";
+	return act_office_items(c, app.office) == -1 ? NULL : "ok";
 }
 
 /*
