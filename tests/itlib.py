@@ -50,6 +50,13 @@ class Fail(AssertionError):
     pass
 
 
+# Sanitizer reports found in daemon logs (make asan): run_integration.py
+# fails the run when this is not empty.
+SANITIZER_REPORTS = []
+_SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|"
+                        r"runtime error:")
+
+
 def check(cond, msg):
     if not cond:
         raise Fail(msg)
@@ -127,6 +134,9 @@ class Daemon:
         self.proc = None
         if getattr(self, "log", None):
             self.log.close()
+            text = self.log_text()
+            if _SANITIZER.search(text):
+                SANITIZER_REPORTS.append(text[-4000:])
         return rc
 
     def restart(self):

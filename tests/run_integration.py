@@ -69,6 +69,12 @@ def main():
                     env = None
         if env is not None:
             env.close()
+    for report in itlib.SANITIZER_REPORTS:
+        print("== sanitizer report in a daemon log:\n" + report)
+    if itlib.SANITIZER_REPORTS:
+        failed += 1
+        failures.append("sanitizer reports: %d" %
+                        len(itlib.SANITIZER_REPORTS))
     print("%d passed, %d failed" % (passed, failed))
     for f in failures:
         print("  failed: " + f)
