@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "act.h"
+#include "conf.h"
 #include "date.h"
 #include "log.h"
 #include "sess.h"
@@ -112,6 +114,18 @@ act_verified(struct engine_ctx *c)
 	const char *ref = engine_var(c, "ref");
 
 	return v && ref && strcmp(v, ref) == 0;
+}
+
+int
+act_fail(struct engine_ctx *c, const char *phone_key, const char *obj_key)
+{
+	struct svc *svc = act_svc(c);
+	const struct conf *cf = svc->conf;
+
+	return store_fail_record(svc->store, phone_key, obj_key,
+	    (long long)time(NULL), cf->verify_max_fail,
+	    (long long)cf->verify_window_h * 3600,
+	    (long long)cf->verify_lock_h * 3600);
 }
 
 int

@@ -48,6 +48,13 @@ int		 act_verified(struct engine_ctx *c);
  * `first` (may be "" or NULL) at the top.  Returns 0 or -1.
  */
 int		 act_office_items(struct engine_ctx *c, const char *first);
+/*
+ * Counts one failed verification for the caller's phone and for object
+ * (hashes in phone_key / obj_key) with the configured lockout rules.
+ * Returns 0 or -1.
+ */
+int		 act_fail(struct engine_ctx *c, const char *phone_key,
+		    const char *obj_key);
 /* "Mon 30/11" style label of a day in the session's language into buf. */
 const char	*act_day_label(struct engine_ctx *c, int day, char *buf,
 		    size_t n);

@@ -324,7 +324,6 @@ static const char *
 book_owner(struct engine_ctx *c, const char *code, struct store_booking *b)
 {
 	struct svc *svc = act_svc(c);
-	struct conf *cf = svc->conf;
 	struct store_app app;
 	const char *me = act_msisdn(c);
 	char pk[PII_HEX], ck[PII_HEX], m[16];
@@ -356,9 +355,7 @@ book_owner(struct engine_ctx *c, const char *code, struct store_booking *b)
 	}
 	if (ok)
 		return "ok";
-	if (store_fail_record(svc->store, pk, ck, now, cf->verify_max_fail,
-	    (long long)cf->verify_window_h * 3600,
-	    (long long)cf->verify_lock_h * 3600) == -1)
+	if (act_fail(c, pk, ck) == -1)
 		return NULL;
 	act_audit(c, "appt_lookup", code, "nomatch");
 	return "nomatch";

@@ -110,7 +110,6 @@ static const char *
 act_verify(struct engine_ctx *c)
 {
 	struct svc *svc = act_svc(c);
-	struct conf *cf = svc->conf;
 	struct store_app app;
 	const char *ref = engine_var(c, "ref"), *dob = engine_var(c, "dob");
 	char pk[PII_HEX], rk[PII_HEX], h[PII_HEX];
@@ -153,9 +152,7 @@ act_verify(struct engine_ctx *c)
 		act_audit(c, "verify", ref, "dob_match");
 		return "ok";
 	}
-	if (store_fail_record(svc->store, pk, rk, now, cf->verify_max_fail,
-	    (long long)cf->verify_window_h * 3600,
-	    (long long)cf->verify_lock_h * 3600) == -1)
+	if (act_fail(c, pk, rk) == -1)
 		return NULL;
 	act_audit(c, "verify", ref, "nomatch");
 	return "nomatch";
