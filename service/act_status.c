@@ -19,7 +19,6 @@
 #include <time.h>
 
 #include "act.h"
-#include "conf.h"
 #include "date.h"
 #include "log.h"
 #include "pii.h"
