@@ -723,13 +723,14 @@ csvimp_holidays(FILE *f, const char *name, struct csvimp_holiday **rows,
 void
 csvimp_errs_free(struct csvimp_errs *errs)
 {
-	size_t	i;
+	struct csvread_errs e;
 
 	if (errs == NULL)
 		return;
-	for (i = 0; i < errs->n; i++)
-		free(errs->msg[i]);
-	free(errs->msg);
+	/* The messages came from the reader: its free does the work. */
+	e.n = errs->n;
+	e.msg = errs->msg;
+	csvread_errs_free(&e);
 	errs->n = 0;
 	errs->msg = NULL;
 }
